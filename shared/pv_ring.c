@@ -86,8 +86,8 @@ int pv_reader_producer_alive(struct pv_reader *r)
    char maps[64], line[512];
    snprintf(maps, sizeof maps, "/proc/%d/maps", (int)r->producer);
    FILE *f = fopen(maps, "re");
-   if (!f)
-      return 0;
+   if (!f)   /* gone, or not ours to read (hidepid, ptrace policy): trust kill() */
+      return errno == EACCES || errno == EPERM;
    const char *base = strrchr(r->path, '/');
    base = base ? base + 1 : r->path;
    int found = 0;
@@ -131,10 +131,17 @@ int pv_reader_batch(struct pv_reader *r, const pv_u8 **p, size_t *n)
       if (avail > r->size - pos)
          avail = r->size - pos;
       const pv_u8 *s = r->data + pos;
-      /* Padding runs to the end of the data area. */
-      if (PV_HDR_TYPE(*(const pv_u64 *)s) == PV_REC_PAD) {
-         r->tail += r->size - pos;
-         continue;
+      /* Skip padding: sub=1 runs to the end of the data area, otherwise it
+       * is n16 words long.  Only a PAD that is whole and published is
+       * skipped here; anything odd (n16 = 0, past head or the area's end)
+       * is handed to the caller, whose record check reports it corrupt. */
+      pv_u64 h = *(const pv_u64 *)s;
+      if (PV_HDR_TYPE(h) == PV_REC_PAD) {
+         pv_u64 skip = PV_HDR_SUB(h) == 1 ? r->size - pos : (pv_u64)PV_HDR_N16(h) * 8u;
+         if (skip != 0 && skip <= avail) {
+            r->tail += skip;
+            continue;
+         }
       }
       *p = s;
       *n = (size_t)avail;

@@ -1,0 +1,310 @@
+/* pervert_dump.c -- pervert-dump: print (or count) the records of a pervert
+ * ring.  Normally started by the tool:
+ *
+ *     valgrind --tool=pervert --viewer='pervert-dump --lackey --output=t.txt' ./prog
+ *
+ * runs `pervert-dump --lackey --output=t.txt /dev/shm/pervert-...`: the ring
+ * path is always the last argument.  The text format is documented in
+ * shared/PROTOCOL.txt ("pervert-dump's text format").
+ *
+ * Exit status: 0 the whole stream was read and written; 1 an error or an
+ * incomplete stream (write error, corrupt record, traced program killed,
+ * interrupted); 2 bad usage or a ring that cannot be attached.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dump.h"
+#include "pv_ring.h"
+#include "pv_stream.h"
+
+#define PROG "pervert-dump"
+
+static const char usage_text[] =
+   "usage: " PROG " [options] RING\n"
+   "Reads the records of a pervert ring and prints them.  The pervert tool starts\n"
+   "it itself: valgrind --tool=pervert --viewer='" PROG " [options]' PROGRAM\n"
+   "(the tool appends the ring's path as the last argument).\n"
+   "\n"
+   "  (default)       every record as one line of text (see shared/PROTOCOL.txt)\n"
+   "  --lackey        only the memory accesses, as lackey --trace-mem=yes prints\n"
+   "                  them (\" L 1ffefff8,8\"), nothing else\n"
+   "  --count         read and count the records; print one line per record\n"
+   "                  type at the end\n"
+   "  --summary       print totals (events, heap, mappings, threads, dropped)\n"
+   "                  to standard error at the end\n"
+   "  --symbols       text mode: append the code location to access lines and\n"
+   "                  the innermost frame to alloc/free lines\n"
+   "  --output=FILE   write to FILE instead of standard output\n"
+   "  --fsync         fsync FILE before telling the tool the output is complete\n"
+   "  --help          print this help;  --version: print the protocol version\n"
+   "\n"
+   "Exit status: 0 complete; 1 error or incomplete trace; 2 bad usage or ring.\n";
+
+static void usage_error(const char *fmt, const char *arg)
+{
+   fprintf(stderr, PROG ": ");
+   fprintf(stderr, fmt, arg);
+   fprintf(stderr, "\nusage: " PROG " [--lackey|--count] [--summary] [--symbols] "
+           "[--output=FILE] [--fsync] RING   (--help for more)\n");
+   exit(2);
+}
+
+/* ---- signals: stop cleanly ---------------------------------------------- */
+
+static volatile sig_atomic_t sig_count, sig_last;
+
+static void on_signal(int s)
+{
+   sig_last = s;
+   sig_count++;
+}
+
+static double now_s(void)
+{
+   struct timespec ts;
+   clock_gettime(CLOCK_MONOTONIC, &ts);
+   return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* ---- the tool's summary counts in the control page ---------------------- */
+
+static void publish_counts(struct pv_reader *r, const struct dump *d, pv_u64 *pub)
+{
+   if (!r->ctrl)
+      return;
+   for (unsigned t = 1; t <= PV_REC_LAST; t++)
+      if (d->count[t] != pub[t]) {
+         r->ctrl->counts[t] += d->count[t] - pub[t];
+         pub[t] = d->count[t];
+      }
+}
+
+/* ---- end-of-run output -------------------------------------------------- */
+
+static void write_counts(struct dump *d)
+{
+   pv_u64 total = 0;
+   for (unsigned t = 1; t <= PV_REC_LAST; t++) {
+      const char *name = pv_rec_type_name(t);
+      if (!name || t == PV_REC_PAD)
+         continue;
+      out_room(&d->out, 64);
+      d->out.p += snprintf(d->out.p, 64, "%-14s %llu\n", name,
+                           (unsigned long long)d->count[t]);
+      total += d->count[t];
+   }
+   out_room(&d->out, 128);
+   d->out.p += snprintf(d->out.p, 64, "%-14s %llu\n", "total", (unsigned long long)total);
+   d->out.p += snprintf(d->out.p, 64, "%-14s %llu\n", "bytes", (unsigned long long)d->bytes);
+}
+
+static void print_summary(const struct dump *d, pv_u64 ctrl_dropped, double secs)
+{
+   const pv_u64 *c = d->count;
+   pv_u64 total = 0, acc = c[PV_REC_LOAD] + c[PV_REC_STORE] + c[PV_REC_MODIFY];
+   for (unsigned t = 1; t <= PV_REC_LAST; t++)
+      total += c[t];
+   pv_u64 dropped = d->dropped > ctrl_dropped ? d->dropped : ctrl_dropped;
+   FILE *e = stderr;
+   fprintf(e, PROG ": summary of pid %u (%s): %llu records, %llu bytes, %.3f s",
+           d->pid, d->prog[0] ? d->prog : "?", (unsigned long long)total,
+           (unsigned long long)d->bytes, secs);
+   if (secs > 0)
+      fprintf(e, ", %.1f M records/s", (double)total / secs / 1e6);
+   fprintf(e, "\n");
+   fprintf(e, PROG ":   accesses: %llu (%llu loads, %llu stores, %llu modifies)\n",
+           (unsigned long long)acc, (unsigned long long)c[PV_REC_LOAD],
+           (unsigned long long)c[PV_REC_STORE], (unsigned long long)c[PV_REC_MODIFY]);
+   fprintf(e, PROG ":   kernel:   %llu reads (%llu bytes), %llu writes (%llu bytes)\n",
+           (unsigned long long)c[PV_REC_KREAD], (unsigned long long)d->kread_bytes,
+           (unsigned long long)c[PV_REC_KWRITE], (unsigned long long)d->kwrite_bytes);
+   fprintf(e, PROG ":   heap:     %llu allocs (%llu bytes), %llu frees (%llu bytes); "
+           "%llu blocks (%llu bytes) live at the end, peak %llu bytes\n",
+           (unsigned long long)c[PV_REC_ALLOC], (unsigned long long)d->alloc_bytes,
+           (unsigned long long)c[PV_REC_FREE], (unsigned long long)d->free_bytes,
+           (unsigned long long)d->live_blocks, (unsigned long long)d->live_bytes,
+           (unsigned long long)d->peak_bytes);
+   fprintf(e, PROG ":   mappings: %llu maps (%llu bytes), %llu unmaps, %llu protects, "
+           "%llu remaps\n",
+           (unsigned long long)c[PV_REC_MAP], (unsigned long long)d->map_bytes,
+           (unsigned long long)c[PV_REC_UNMAP], (unsigned long long)c[PV_REC_PROTECT],
+           (unsigned long long)c[PV_REC_REMAP]);
+   fprintf(e, PROG ":   threads:  %u (highest id), %llu created, %llu exited\n",
+           d->max_thread, (unsigned long long)c[PV_REC_THREAD_CREATE],
+           (unsigned long long)c[PV_REC_THREAD_EXIT]);
+   fprintf(e, PROG ":   other:    %llu sites, %llu stacks, %llu names, %llu marks, "
+           "%llu forks, %llu execs\n",
+           (unsigned long long)c[PV_REC_SITE], (unsigned long long)c[PV_REC_STACK],
+           (unsigned long long)c[PV_REC_NAME], (unsigned long long)c[PV_REC_MARK],
+           (unsigned long long)c[PV_REC_FORK], (unsigned long long)c[PV_REC_EXEC]);
+   fprintf(e, PROG ":   dropped:  %llu access records\n", (unsigned long long)dropped);
+   if (d->saw_exit)
+      fprintf(e, PROG ":   exit:     %s %d\n", d->exit_sub ? "signal" : "status",
+              d->exit_sub ? (int)d->exit_value : (int)(pv_s32)d->exit_value);
+   else
+      fprintf(e, PROG ":   exit:     none seen\n");
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+int main(int argc, char **argv)
+{
+   static struct dump d;
+   const char *ring = NULL, *output = NULL;
+   int want_fsync = 0, mode_set = 0;
+
+   dump_init(&d);
+   for (int i = 1; i < argc; i++) {
+      const char *a = argv[i];
+      if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+         fputs(usage_text, stdout);
+         return 0;
+      } else if (strcmp(a, "--version") == 0) {
+         printf(PROG " (pervert) protocol version %u\n", PV_PROTO_VERSION);
+         return 0;
+      } else if (strcmp(a, "--lackey") == 0 || strcmp(a, "--count") == 0) {
+         enum dump_mode m = a[2] == 'l' ? MODE_LACKEY : MODE_COUNT;
+         if (mode_set && d.mode != m)
+            usage_error("--lackey and --count cannot be used together%s", "");
+         d.mode = m;
+         mode_set = 1;
+      } else if (strcmp(a, "--summary") == 0) {
+         d.summary = 1;
+      } else if (strcmp(a, "--symbols") == 0) {
+         d.symbols = 1;
+      } else if (strcmp(a, "--fsync") == 0) {
+         want_fsync = 1;
+      } else if (strncmp(a, "--output=", 9) == 0) {
+         output = a + 9;
+         if (!*output)
+            usage_error("bad option '%s' (empty file name)", a);
+      } else if (a[0] == '-' && a[1] != 0) {
+         usage_error("bad option '%s'", a);
+      } else if (i == argc - 1) {
+         ring = a;
+      } else {
+         usage_error("bad option '%s' (the ring must be the last argument)", a);
+      }
+   }
+   if (!ring)
+      usage_error("missing RING argument%s", "");
+   if (d.symbols && d.mode != MODE_TEXT)
+      d.symbols = 0;             /* only the text format has room for it */
+   d.keep_syms = d.symbols;
+
+   signal(SIGPIPE, SIG_IGN);
+   struct sigaction sa;
+   memset(&sa, 0, sizeof sa);
+   sa.sa_handler = on_signal;
+   sigemptyset(&sa.sa_mask);
+   sigaction(SIGINT, &sa, NULL);
+   sigaction(SIGTERM, &sa, NULL);
+   sigaction(SIGHUP, &sa, NULL);
+
+   struct pv_reader r;
+   char err[512];
+   if (pv_reader_attach(&r, ring, err, sizeof err) != 0) {
+      fprintf(stderr, PROG ": error: %s\n", err);
+      return 2;
+   }
+   if (out_open(&d.out, output) != 0) {
+      fprintf(stderr, PROG ": error: cannot open %s: %s\n", output ? output : "output",
+              strerror(errno));
+      pv_reader_detach(&r, PV_CONS_GONE);
+      return 1;
+   }
+
+   pv_u64 pub[PV_REC_LAST + 1];
+   memset(pub, 0, sizeof pub);
+   double t0 = now_s(), sig_deadline = 0;
+   int stop = SPAN_MORE, interrupted = 0;
+   pv_u64 corrupt_at = 0;
+
+   for (;;) {
+      if (sig_count) {
+         double t = now_s();
+         if (sig_deadline == 0)
+            sig_deadline = t + 1.0;
+         /* SIGINT: the traced program got it too and is probably ending:
+          * give it a second to write its EXIT record.  Others: stop now. */
+         if (sig_last != SIGINT || sig_count > 1 || t > sig_deadline) {
+            interrupted = sig_last;
+            break;
+         }
+      }
+      const pv_u8 *p;
+      size_t n;
+      int st = pv_reader_batch(&r, &p, &n);
+      if (st == PV_BATCH_DATA) {
+         size_t used = dump_span(&d, p, n, (pv_u64)(p - r.data), r.size, &stop);
+         pv_reader_consume(&r, used);
+         publish_counts(&r, &d, pub);
+         if (d.out.err || stop != SPAN_MORE) {
+            corrupt_at = r.tail;
+            break;
+         }
+      } else if (st == PV_BATCH_END) {
+         break;
+      } else {
+         if (d.out.p != d.out.buf)     /* idle: let a reader of the file see it */
+            out_flush(&d.out);
+         pv_reader_wait(&r, 10);
+      }
+   }
+   double secs = now_s() - t0;
+
+   int rc = 0, incomplete = 0;
+   enum pv_consumer_state why = PV_CONS_FINISHED;
+   unsigned pstate = r.ctrl ? __atomic_load_n(&r.ctrl->producer_state, __ATOMIC_ACQUIRE) : 0;
+   pv_u64 ctrl_dropped = r.ctrl ? r.ctrl->dropped : 0;
+
+   if (d.out.err) {
+      /* reported below */
+   } else if (interrupted) {
+      fprintf(stderr, PROG ": warning: stopped by signal %d before the end of the trace\n",
+              interrupted);
+      incomplete = 1;
+      why = PV_CONS_GONE;
+   } else if (stop == SPAN_CORRUPT) {
+      out_flush(&d.out);
+      fprintf(stderr, PROG ": error: corrupt record at offset %llu\n",
+              (unsigned long long)corrupt_at);
+      incomplete = 1;
+      why = PV_CONS_GONE;
+   } else if (!d.saw_exit && !(d.saw_exec && (pstate == PV_PROD_EXECED || r.lost))) {
+      fprintf(stderr, PROG ": warning: the traced program ended without an exit record "
+              "(killed?)\n");
+      incomplete = 1;
+   }
+   if (incomplete) {
+      rc = 1;
+      if (d.mode == MODE_TEXT) {
+         out_room(&d.out, 16);
+         d.out.p = put_str(d.out.p, "incomplete\n");
+      }
+   }
+   if (d.mode == MODE_COUNT && !d.out.err)
+      write_counts(&d);
+
+   /* the output must be complete before the tool hears FINISHED */
+   if (out_close(&d.out, want_fsync) != 0 || d.out.err) {
+      fprintf(stderr, PROG ": error: cannot write to %s: %s\n", d.out.name,
+              strerror(d.out.err ? d.out.err : EIO));
+      why = PV_CONS_GONE;
+      rc = 1;
+   }
+   if (d.summary)
+      print_summary(&d, ctrl_dropped, secs);
+   fflush(stderr);
+   publish_counts(&r, &d, pub);
+   pv_reader_detach(&r, why);
+   dump_fini(&d);
+   return rc;
+}
