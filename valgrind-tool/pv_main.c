@@ -1,0 +1,342 @@
+/*--------------------------------------------------------------------*/
+/*--- pervert: watch a program use memory.               pv_main.c ---*/
+/*--------------------------------------------------------------------*/
+
+/* pervert revives PerVERT (Stanford's performance visualization toolkit,
+   whose Pin tool logged every heap read, write, malloc and free) as a
+   Valgrind tool feeding a live viewer.
+
+   What the tool sees, and how each thing is sent (shared/pv_proto.h has
+   the record layouts, shared/PROTOCOL.txt the prose):
+
+   - every data load, store and modify, split exactly as lackey's
+     --trace-mem=yes splits them (pv_instrument.c).  Each is a 16-byte
+     record, written by the instrumented code itself with plain stores
+     into a shared-memory ring: a header word (kind, size, code site) and
+     the address.  One room check per superblock; no helper call per
+     access.
+   - the memory the kernel reads or writes for the program in system
+     calls (pv_space.c), from the core's pre_mem_read/post_mem_write
+     hooks: lackey cannot see those.
+   - every heap block, from a preload library that WRAPS the program's
+     allocator (malloc, calloc, realloc, memalign & co., every C++
+     new/delete) and reports through client requests (pv_preload.c,
+     pv_heap.c), with its allocation stack.  The program keeps its own
+     allocator, so the map shows the heap layout it really gets.
+   - every change of the address space and every thread (pv_space.c).
+   - code sites: each memory-touching instruction gets a small id, sent
+     once with its function, file, line and object (pv_sites.c).
+   - annotations from the public header pervert.h: named ranges, marks,
+     tracing on/off.
+
+   The ring (pv_ring_prod.c) is one file in /dev/shm, 0600 and O_EXCL,
+   unlinked as soon as the consumer has mapped it.  The tool starts the
+   consumer itself (--viewer=COMMAND; the ring path is its last
+   argument), double-forked so that the program can never wait for it.
+   When the ring is full the tool waits (lossless) or, with
+   --when-full=drop, drops access records and counts them.  A consumer
+   that goes away leaves the program running on; its events are
+   discarded.  At exit the tool waits until the consumer has taken
+   everything, then prints a summary.
+*/
+
+#include "pub_tool_basics.h"
+#include "pub_tool_tooliface.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_libcproc.h"
+#include "pub_tool_options.h"
+#include "pub_tool_aspacemgr.h"
+#include "pub_tool_clientstate.h"
+#include "pub_tool_vkiscnums.h"
+#include "pub_tool_vki.h"
+#include "pv_tool.h"
+#include "valgrind.h"
+
+
+#ifndef PV_VERSION
+#define PV_VERSION "0.1"
+#endif
+
+/* ---- options ---- */
+Bool         pv_clo_track_heap     = True;
+UInt         pv_clo_stack_depth    = 12;
+Bool         pv_clo_drop           = False;
+ULong        pv_clo_ring_size      = 64ULL << 20;
+Bool         pv_clo_trace_at_start = True;
+const HChar* pv_clo_viewer         = "pervert-view";
+Bool         pv_tracing            = True;
+
+/* "64M", "1g", "65536" -> bytes; False if malformed. */
+static Bool parse_size(const HChar* s, ULong* out)
+{
+   ULong v = 0;
+   if (!*s) return False;
+   while (*s >= '0' && *s <= '9') {
+      if (v > (~0ULL) / 10) return False;
+      v = v * 10 + (ULong)(*s++ - '0');
+   }
+   switch (*s) {
+      case 'k': case 'K': v <<= 10; s++; break;
+      case 'm': case 'M': v <<= 20; s++; break;
+      case 'g': case 'G': v <<= 30; s++; break;
+      default: break;
+   }
+   if (*s == 'B' || *s == 'b') s++;
+   if (*s) return False;
+   *out = v;
+   return True;
+}
+
+static Bool pv_process_cmd_line_option(const HChar* arg)
+{
+   const HChar* str;
+   Long depth;
+   if VG_BOOL_CLO(arg, "--track-heap", pv_clo_track_heap) {}
+   else if VG_BINT_CLO(arg, "--alloc-stack-depth", depth, 0, 255) {
+      pv_clo_stack_depth = (UInt)depth;
+   }
+   else if VG_BOOL_CLO(arg, "--trace-at-start", pv_clo_trace_at_start) {}
+   else if VG_STR_CLO(arg, "--viewer", str) {
+      if (str[0] == 0)
+         VG_(fmsg_bad_option)(arg, "--viewer needs a command, or 'no'\n");
+      pv_clo_viewer = str;
+   }
+   else if VG_STR_CLO(arg, "--when-full", str) {
+      if (VG_(strcmp)(str, "wait") == 0) pv_clo_drop = False;
+      else if (VG_(strcmp)(str, "drop") == 0) pv_clo_drop = True;
+      else VG_(fmsg_bad_option)(arg, "--when-full takes 'wait' or 'drop'\n");
+   }
+   else if VG_STR_CLO(arg, "--ring-size", str) {
+      ULong v = 0;
+      if (!parse_size(str, &v) || v < (1ULL << 20) || v > (1ULL << 32) || (v & (v - 1)))
+         VG_(fmsg_bad_option)(arg, "--ring-size takes a power of two from 1M to 4G, e.g. 64M\n");
+      pv_clo_ring_size = v;
+   }
+   else
+      return False;
+   return True;
+}
+
+static void pv_print_usage(void)
+{
+   VG_(printf)(
+"    --viewer=COMMAND|no       consumer of the event stream [pervert-view]; the\n"
+"                              command is split on spaces and gets the ring as\n"
+"                              its last argument, e.g. --viewer='pervert-dump\n"
+"                              --lackey --output=trace.txt'; 'no' discards events\n"
+"    --track-heap=yes|no       report heap blocks (wrapping malloc & new) [yes]\n"
+"    --alloc-stack-depth=N     frames kept per allocation stack, 0..255 [12]\n"
+"    --when-full=wait|drop     ring full: wait for the consumer, or drop and\n"
+"                              count access events [wait]\n"
+"    --ring-size=SIZE          ring data size, a power of two, e.g. 16M [64M]\n"
+"    --trace-at-start=yes|no   trace accesses from the start; else wait for\n"
+"                              PERVERT_START_TRACING from pervert.h [yes]\n"
+   );
+}
+
+static void pv_print_debug_usage(void)
+{
+   VG_(printf)("    (none)\n");
+}
+
+/* ---- client requests ---- */
+
+static HChar* client_string(Addr a, HChar* buf, Int cap)
+{
+   Int n = 0;
+   if (a) {
+      while (n < cap - 1 && VG_(am_is_valid_for_client)(a + n, 1, VKI_PROT_READ)
+             && ((const HChar*)a)[n]) {
+         buf[n] = ((const HChar*)a)[n];
+         n++;
+      }
+   }
+   buf[n] = 0;
+   return buf;
+}
+
+static void send_text(UInt type, UInt a32, ULong w1, ULong w2, UInt words, const HChar* text)
+{
+   UInt n = words * 8 + PV_ALIGN8(pv_strbytes(text));
+   UChar* p = pv_emit_begin(n);
+   ULong* w = (ULong*)p;
+   w[0] = PV_HDR(type, 0, n / 8, a32);
+   if (words > 1) w[1] = w1;
+   if (words > 2) w[2] = w2;
+   pv_emit_done(pv_pad8(p, pv_put_str(p + words * 8, text)));
+}
+
+static Bool pv_handle_client_request(ThreadId tid, UWord* arg, UWord* ret)
+{
+   HChar buf[1024];
+   if (!VG_IS_TOOL_USERREQ('P', 'V', arg[0]))
+      return False;
+   switch (arg[0]) {
+      case PV_CLREQ_PRELOAD_HELLO:
+         pv_preload_seen = True;
+         *ret = pv_clo_track_heap ? 1 : 0;
+         return True;
+      case PV_CLREQ_ALLOC:
+         if (pv_clo_track_heap) pv_heap_alloc(tid, arg[1], arg[2], (UInt)arg[3]);
+         *ret = 0;
+         return True;
+      case PV_CLREQ_FREE:
+         if (pv_clo_track_heap) pv_heap_free(tid, arg[1], (UInt)arg[2]);
+         *ret = 0;
+         return True;
+      case PV_CLREQ_NAME_RANGE:
+         send_text(PV_REC_NAME, tid, arg[1], arg[2], 3, client_string(arg[3], buf, sizeof buf));
+         *ret = 0;
+         return True;
+      case PV_CLREQ_MARK:
+         send_text(PV_REC_MARK, tid, 0, 0, 1, client_string(arg[1], buf, sizeof buf));
+         *ret = 0;
+         return True;
+      case PV_CLREQ_TRACE_ON:
+         pv_set_tracing(True);
+         *ret = 0;
+         return True;
+      case PV_CLREQ_TRACE_OFF:
+         pv_set_tracing(False);
+         *ret = 0;
+         return True;
+      default:
+         VG_(umsg)("pervert: warning: unknown client request 0x%lx (pervert.h from "
+                   "another version?)\n", arg[0]);
+         *ret = 0;
+         return True;
+   }
+}
+
+/* ---- syscalls, fork ---- */
+
+static void pv_pre_syscall(ThreadId tid, UInt sysno, UWord* args, UInt nargs)
+{
+   pv_space_pre_syscall(tid, sysno, args, nargs);
+}
+
+static void pv_post_syscall(ThreadId tid, UInt sysno, UWord* args, UInt nargs, SysRes res)
+{
+   pv_space_post_syscall(tid, sysno);
+   Bool is_fork = sysno == __NR_fork || sysno == __NR_vfork
+               || (sysno == __NR_clone && !(args[0] & VKI_CLONE_THREAD));
+   if (is_fork && !sr_isError(res) && sr_Res(res) > 0) {
+      UChar* p = pv_emit_begin(8);
+      *(ULong*)p = PV_HDR(PV_REC_FORK, 0, 1, (UInt)sr_Res(res));
+      pv_emit_done(p + 8);
+   }
+}
+
+static void pv_atfork_pre(ThreadId tid)    { pv_ring_publish(); }
+static void pv_atfork_parent(ThreadId tid) { }
+static void pv_atfork_child(ThreadId tid)  { pv_ring_forget_in_child(); }
+
+/* ---- start and end ---- */
+
+/* With --track-heap=no the preload must not be loaded at all (it would
+ * change the program's memory layout).  The core put it into the
+ * program's LD_PRELOAD before the tool could see its options; blank it out
+ * there, before the dynamic linker reads it (spaces separate nothing). */
+static void unload_preload(void)
+{
+   HChar** env = VG_(client_envp);
+   for (Int i = 0; env && env[i]; i++) {
+      if (VG_(strncmp)(env[i], "LD_PRELOAD=", 11) != 0) continue;
+      HChar* p = VG_(strstr)(env[i], "vgpreload_pervert");
+      if (!p) return;
+      /* extend to the whole list entry */
+      HChar* s = p;
+      while (s > env[i] + 11 && s[-1] != ':') s--;
+      HChar* e = p;
+      while (*e && *e != ':') e++;
+      for (HChar* q = s; q < e; q++) *q = ' ';
+      return;
+   }
+}
+
+static Bool is_static_client(void)
+{
+   Addr starts[4096];
+   Int n = VG_(am_get_segment_starts)(SkFileC, starts, 4096);
+   for (Int i = 0; i < n; i++) {
+      NSegment const* seg = VG_(am_find_nsegment)(starts[i]);
+      const HChar* name = seg ? VG_(am_get_filename)(seg) : NULL;
+      if (name && (VG_(strstr)(name, "/ld-linux") || VG_(strstr)(name, "/ld64.so")
+                   || VG_(strstr)(name, "/ld-musl")))
+         return False;
+   }
+   return n > 0;
+}
+
+static void pv_post_clo_init(void)
+{
+   if (!pv_clo_track_heap)
+      unload_preload();
+   pv_tracing = pv_clo_trace_at_start;
+   pv_sites_init();
+   pv_heap_init();
+   pv_ring_start(pv_clo_viewer);
+   if (pv_clo_track_heap && is_static_client())
+      VG_(umsg)("pervert: warning: %s is statically linked: heap events are unavailable "
+                "(the heap wrappers cannot be preloaded); accesses are still traced\n",
+                VG_(args_the_exename) ? VG_(args_the_exename) : "the program");
+}
+
+static void pv_fini(Int exitcode)
+{
+   Bool by_signal = !pv_exit_seen;
+   Int status = pv_exit_seen ? pv_exit_status : 0;
+   ULong t_end = pv_now_ns();
+   pv_ring_finish(by_signal, status);
+
+   const volatile ULong* c = pv_ring_consumer_counts();
+   if (c) {
+      VG_(umsg)("pervert: accesses: %'llu loads, %'llu stores, %'llu modifies\n",
+                c[PV_REC_LOAD], c[PV_REC_STORE], c[PV_REC_MODIFY]);
+   }
+   pv_heap_summary();
+   pv_space_summary();
+   VG_(umsg)("pervert: sites: %'llu code sites, %'llu allocation stacks\n",
+             pv_sites_count(), pv_stacks_count());
+   ULong ns = t_end - pv_ring_start_ns();
+   ULong bytes = pv_ring_bytes();
+   if (pv_ring_has_consumer() || pv_ring_consumer_left() || bytes > 0) {
+      ULong secs10 = ns / 100000000ULL;      /* tenths of a second */
+      ULong evps = ns ? (bytes / 16) * 1000000000ULL / ns : 0;
+      VG_(umsg)("pervert: ring: %'llu bytes in %llu.%llu s (about %'llu events/s), "
+                "%'llu dropped%s\n", bytes, secs10 / 10, secs10 % 10, evps,
+                pv_ring_dropped(),
+                pv_ring_consumer_left() ? "; the viewer left before the end" : "");
+   } else {
+      VG_(umsg)("pervert: no consumer (--viewer=no): %'llu access events discarded\n",
+                pv_ring_discarded());
+   }
+}
+
+static void pv_pre_clo_init(void)
+{
+   VG_(details_name)            ("pervert");
+   VG_(details_version)         (PV_VERSION);
+   VG_(details_description)     ("watch a program use memory");
+   VG_(details_copyright_author)("Copyright (C) 2026, the pervert developers.");
+   VG_(details_bug_reports_to)  ("the pervert issue tracker");
+   VG_(details_avg_translation_sizeB)(400);
+
+   VG_(basic_tool_funcs)        (pv_post_clo_init, pv_instrument, pv_fini);
+   VG_(needs_command_line_options)(pv_process_cmd_line_option,
+                                   pv_print_usage, pv_print_debug_usage);
+   VG_(needs_client_requests)   (pv_handle_client_request);
+   VG_(needs_syscall_wrapper)   (pv_pre_syscall, pv_post_syscall);
+   VG_(needs_libc_freeres)      ();
+   VG_(needs_cxx_freeres)       ();
+   VG_(atfork)(pv_atfork_pre, pv_atfork_parent, pv_atfork_child);
+   pv_space_init();
+}
+
+VG_DETERMINE_INTERFACE_VERSION(pv_pre_clo_init)
+
+/*--------------------------------------------------------------------*/
+/*--- end                                                pv_main.c ---*/
+/*--------------------------------------------------------------------*/

@@ -1,0 +1,99 @@
+/* pv_tool.h -- declarations shared by the files of the pervert tool.
+ *
+ * The tool is split by job:
+ *   pv_main.c        registration, options, client requests, start and exit
+ *   pv_ring_prod.c   the producer side of the shared-memory ring, the consumer launch
+ *   pv_instrument.c  VEX IR instrumentation: access records written inline
+ *   pv_sites.c       code sites and allocation stacks, symbolised once
+ *   pv_heap.c        heap blocks reported by the preload's wrappers
+ *   pv_space.c       the address space, threads and kernel accesses
+ * Records are laid out as shared/pv_proto.h says.
+ */
+#ifndef PV_TOOL_H
+#define PV_TOOL_H
+
+#include "pub_tool_basics.h"
+#include "pub_tool_tooliface.h"
+#include "pv_proto.h"
+
+/* ---- options (pv_main.c) ---- */
+extern Bool         pv_clo_track_heap;      /* --track-heap */
+extern UInt         pv_clo_stack_depth;     /* --alloc-stack-depth */
+extern Bool         pv_clo_drop;            /* --when-full=drop */
+extern ULong        pv_clo_ring_size;       /* --ring-size */
+extern Bool         pv_clo_trace_at_start;  /* --trace-at-start */
+extern const HChar* pv_clo_viewer;          /* --viewer */
+extern Bool         pv_tracing;             /* access events are being instrumented */
+
+/* ---- the ring (pv_ring_prod.c) ---- */
+/* The generated code appends access records at pv_cur and calls
+ * pv_room_sb when pv_cur + need would pass pv_lim. */
+extern UChar* pv_cur;
+extern UChar* pv_lim;
+VG_REGPARM(1) void pv_room_sb(UWord need);
+
+/* Start the consumer (or discard events with --viewer=no).  Returns only on
+ * success; a consumer that cannot start is a fatal one-line error. */
+void   pv_ring_start(const HChar* viewer_cmd);
+/* Room for a record of N bytes written by C code: returns where to write;
+ * then pv_emit_done(p + N).  Never drops. */
+UChar* pv_emit_begin(UInt n);
+void   pv_emit_done(UChar* end);
+/* Make everything written so far visible to the consumer. */
+void   pv_ring_publish(void);
+/* The program is ending: write EXIT and wait for the consumer to finish. */
+void   pv_ring_finish(Bool by_signal, Int status);
+/* Stop sending access records (the program called exit_group). */
+void   pv_ring_mute_accesses(void);
+/* The program is about to exec another: publish everything. */
+void   pv_ring_exec(const HChar* path);
+/* After fork: the child leaves the parent's ring alone. */
+void   pv_ring_forget_in_child(void);
+Bool   pv_ring_has_consumer(void);
+/* Statistics for the summary. */
+ULong  pv_ring_bytes(void);
+ULong  pv_ring_dropped(void);
+ULong  pv_ring_discarded(void);
+const volatile ULong* pv_ring_consumer_counts(void);
+Bool   pv_ring_consumer_left(void);     /* the consumer went away early */
+ULong  pv_ring_start_ns(void);
+ULong  pv_now_ns(void);
+
+/* Small helpers to write a record: header + words + optional strings. */
+UInt   pv_strbytes(const HChar* s);             /* strlen + 1 */
+UChar* pv_put_str(UChar* p, const HChar* s);   /* copies with NUL, returns end */
+UChar* pv_pad8(UChar* start, UChar* p);        /* zero-pads p to 8-alignment from start */
+
+/* ---- instrumentation (pv_instrument.c) ---- */
+IRSB*  pv_instrument(VgCallbackClosure* closure, IRSB* sbIn,
+                     const VexGuestLayout* layout, const VexGuestExtents* vge,
+                     const VexArchInfo* archinfo_host,
+                     IRType gWordTy, IRType hWordTy);
+void   pv_set_tracing(Bool on);
+
+/* ---- sites and stacks (pv_sites.c) ---- */
+void   pv_sites_init(void);
+UInt   pv_site_for_ip(Addr ip);           /* id, emitting a SITE record if new */
+UInt   pv_stack_for_thread(ThreadId tid); /* allocation stack id, emitting if new */
+void   pv_sites_forget_range(Addr a, SizeT len);
+Bool   pv_in_preload(Addr a);             /* is A in the heap-wrapper preload's code? */
+ULong  pv_sites_count(void);
+ULong  pv_stacks_count(void);
+
+/* ---- heap (pv_heap.c) ---- */
+void   pv_heap_init(void);
+void   pv_heap_alloc(ThreadId tid, Addr a, SizeT size, UInt kind);
+void   pv_heap_free(ThreadId tid, Addr a, UInt kind);
+void   pv_heap_summary(void);
+extern Bool pv_preload_seen;
+
+/* ---- address space, threads, kernel accesses (pv_space.c) ---- */
+void   pv_space_init(void);               /* registers the track_* hooks */
+void   pv_space_first_run(void);          /* initial map, at the first client code */
+void   pv_space_pre_syscall(ThreadId tid, UInt sysno, UWord* args, UInt nargs);
+void   pv_space_post_syscall(ThreadId tid, UInt sysno);
+void   pv_space_summary(void);
+extern Bool pv_exit_seen;
+extern Int  pv_exit_status;
+
+#endif
