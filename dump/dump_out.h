@@ -50,34 +50,39 @@ static inline char *put_mem(char *p, const void *s, size_t n)
    return p + n;
 }
 
-/* 16 lower-case hex digits of V into a 16-byte block, most significant
- * first; branch-free nibble spreading (SWAR). */
-static inline void hex16(char out[16], pv_u64 v)
+/* 8 lower-case hex digits of X as a little-endian word to store: the most
+ * significant digit in the lowest byte.  Branch-free nibble spreading. */
+static inline pv_u64 hex8_word(pv_u32 x32)
 {
-   pv_u64 w[2];
-   for (int k = 0; k < 2; k++) {
-      pv_u64 x = k == 0 ? v >> 32 : v & 0xffffffffu;
-      x = (x | (x << 16)) & 0x0000ffff0000ffffULL;
-      x = (x | (x << 8))  & 0x00ff00ff00ff00ffULL;
-      x = (x | (x << 4))  & 0x0f0f0f0f0f0f0f0fULL;
-      /* byte i now holds nibble i (least significant first); letters */
-      pv_u64 letters = ((x + 0x0606060606060606ULL) >> 4) & 0x0101010101010101ULL;
-      x += 0x3030303030303030ULL + letters * 0x27;
-      w[k] = __builtin_bswap64(x);
-   }
-   memcpy(out, w, 16);
+   pv_u64 x = x32;
+   x = (x | (x << 16)) & 0x0000ffff0000ffffULL;
+   x = (x | (x << 8))  & 0x00ff00ff00ff00ffULL;
+   x = (x | (x << 4))  & 0x0f0f0f0f0f0f0f0fULL;
+   /* byte i holds nibble i (least significant first); 10..15 -> letters */
+   pv_u64 letters = ((x + 0x0606060606060606ULL) >> 4) & 0x0101010101010101ULL;
+   x += 0x3030303030303030ULL + letters * 0x27;
+   return __builtin_bswap64(x);
 }
 
-/* Hex digits of V without leading zeros but at least MIN digits (1..16). */
+static inline void store8(char *p, pv_u64 w)
+{
+   memcpy(p, &w, 8);
+}
+
+/* Hex digits of V without leading zeros but at least MIN digits (1..16).
+ * Stores up to 16 bytes at P (the buffer has slack); returns P + digits. */
 static inline char *put_hex_min(char *p, pv_u64 v, int min)
 {
-   char t[16];
    int nd = v ? (67 - __builtin_clzll(v)) >> 2 : 1;
    if (nd < min)
       nd = min;
-   hex16(t, v);
-   /* copy 16 bytes (the buffer has slack), advance by nd */
-   memcpy(p, t + 16 - nd, 16);
+   pv_u64 lo = hex8_word((pv_u32)v);
+   if (nd <= 8) {
+      store8(p, lo >> (8 * (8 - nd)));      /* drop the leading zero digits */
+   } else {
+      store8(p, hex8_word((pv_u32)(v >> 32)) >> (8 * (16 - nd)));
+      store8(p + nd - 8, lo);
+   }
    return p + nd;
 }
 
@@ -91,26 +96,40 @@ static inline char *put_0x(char *p, pv_u64 v)
 
 extern const char dump_digits2[200];
 
-/* Decimal V. */
+/* number of decimal digits of V */
+static inline int dec_len(pv_u64 v)
+{
+   static const pv_u64 p10[20] = {
+      1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+      100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
+      10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+      100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL };
+   /* (v | 1): 0 has one digit; the odd value compares the same against the
+    * (even) powers of ten >= 10 */
+   int t = ((64 - __builtin_clzll(v | 1)) * 1233) >> 12;
+   return t + 1 - ((v | 1) < p10[t]);
+}
+
+/* Decimal V, written from the end directly into the output. */
 static inline char *put_dec(char *p, pv_u64 v)
 {
-   char t[20];
-   char *e = t + 20, *s = e;
-   while (v >= 100) {
-      unsigned r = (unsigned)(v % 100);
+   char *e = p + dec_len(v), *q = e;
+   while (v >= 0x100000000ULL) {          /* rare: 64-bit division */
+      q -= 2;
+      memcpy(q, dump_digits2 + 2 * (v % 100), 2);
       v /= 100;
-      s -= 2;
-      memcpy(s, dump_digits2 + 2 * r, 2);
    }
-   if (v >= 10) {
-      s -= 2;
-      memcpy(s, dump_digits2 + 2 * v, 2);
-   } else {
-      *--s = (char)('0' + v);
+   pv_u32 x = (pv_u32)v;
+   while (x >= 100) {
+      q -= 2;
+      memcpy(q, dump_digits2 + 2 * (x % 100), 2);
+      x /= 100;
    }
-   size_t n = (size_t)(e - s);
-   memcpy(p, s, n);
-   return p + n;
+   if (x >= 10)
+      memcpy(q - 2, dump_digits2 + 2 * x, 2);
+   else
+      q[-1] = (char)('0' + x);
+   return e;
 }
 
 static inline char *put_sdec(char *p, pv_s64 v)

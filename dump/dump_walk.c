@@ -445,39 +445,42 @@ static inline size_t slow_record(struct dump *d, const pv_u8 *p, size_t i, size_
 static size_t span_count(struct dump *d, const pv_u8 *p, size_t n, pv_u64 pos0,
                          pv_u64 size, int *stop)
 {
-   pv_u64 c[4] = { 0, 0, 0, 0 };
+   /* counters in registers: all accesses, stores, modifies (loads = rest) */
+   pv_u64 acc = 0, st = 0, mo = 0;
    size_t i = 0;
    while (i < n) {
       /* unrolled: most spans are long runs of access records */
       while (n - i >= 64) {
-         pv_u64 h0 = pv_rec_hdr(p + i), h1 = pv_rec_hdr(p + i + 16);
-         pv_u64 h2 = pv_rec_hdr(p + i + 32), h3 = pv_rec_hdr(p + i + 48);
-         unsigned t0 = (unsigned)(h0 & 0xff), t1 = (unsigned)(h1 & 0xff);
-         unsigned t2 = (unsigned)(h2 & 0xff), t3 = (unsigned)(h3 & 0xff);
-         if (t0 - 1u >= 3u || t1 - 1u >= 3u || t2 - 1u >= 3u || t3 - 1u >= 3u)
+         unsigned t0 = p[i], t1 = p[i + 16], t2 = p[i + 32], t3 = p[i + 48];
+         /* all four in 1..3 (LOAD, STORE, MODIFY)? */
+         if ((t0 | t1 | t2 | t3) > 3u || !t0 || !t1 || !t2 || !t3)
             break;
-         c[t0]++; c[t1]++; c[t2]++; c[t3]++;
+         acc += 4;
+         st += (t0 == 2) + (t1 == 2) + (t2 == 2) + (t3 == 2);
+         mo += (t0 == 3) + (t1 == 3) + (t2 == 3) + (t3 == 3);
          i += 64;
       }
       if (i >= n)
          break;
       if (n - i >= 16) {
-         unsigned t = (unsigned)(pv_rec_hdr(p + i) & 0xff);
+         unsigned t = p[i];
          if (t - 1u < 3u) {
-            c[t]++;
+            acc++;
+            st += t == 2;
+            mo += t == 3;
             i += 16;
             continue;
          }
       }
       size_t len = slow_record(d, p, i, n, pos0, size, stop);
-      if (len == 0 || *stop)
-         { i += len; break; }
       i += len;
+      if (len == 0 || *stop)
+         break;
    }
-   d->count[1] += c[1];
-   d->count[2] += c[2];
-   d->count[3] += c[3];
-   d->bytes += 16 * (c[1] + c[2] + c[3]);
+   d->count[PV_REC_LOAD] += acc - st - mo;
+   d->count[PV_REC_STORE] += st;
+   d->count[PV_REC_MODIFY] += mo;
+   d->bytes += 16 * acc;
    return i;
 }
 

@@ -34,6 +34,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -482,6 +483,7 @@ struct run {
    pid_t pid;
    char  out[320], err[320];
    int   status;           /* exit code, or 128+signal */
+   double cpu;             /* user + system seconds of pervert-dump */
 };
 
 /* start DUMP ARGS... RING with stdout/stderr to files (or STDOUT_FD >= 0) */
@@ -515,9 +517,13 @@ static void run_start(struct run *x, struct tw *w, const char *const *args, int 
 static void run_wait(struct run *x)
 {
    int st;
-   while (waitpid(x->pid, &st, 0) < 0 && errno == EINTR)
+   struct rusage ru;
+   memset(&ru, 0, sizeof ru);
+   while (wait4(x->pid, &st, 0, &ru) < 0 && errno == EINTR)
       ;
    x->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+   x->cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6
+          + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
 }
 
 static char *read_file(const char *path, size_t *len)
@@ -1310,14 +1316,19 @@ static int bench(int prefill, const char *dump, pv_u64 nrec, pv_u64 ringsize,
    }
    unsigned cs = wait_consumer_done(&w.R, 600);
    double t = now() - t0;
-   if (w.R.consumer > 0)
+   if (w.R.consumer > 0) {
       run_wait(&x);
+   } else {
+      /* reaped by wait_consumer_done: no rusage */
+      x.cpu = 0;
+   }
    char *err = read_file(x.err, NULL);
-   printf("%s: %llu records (%.0f MiB) in %.3f s = %.1f M records/s, %.2f GB/s  "
+   printf("%s: %llu records (%.0f MiB) in %.3f s wall = %.1f M records/s, %.2f GB/s; "
+          "consumer CPU %.3f s = %.1f M records per CPU second  "
           "[ring %llu KiB; consumer state %u, exit %d]\n",
           prefill ? "prefilled" : "streaming", (unsigned long long)nrec, nrec * 16 / 1048576.0,
-          t, nrec / t / 1e6, nrec * 16 / t / 1e9, (unsigned long long)(w.R.size >> 10), cs,
-          x.status);
+          t, nrec / t / 1e6, nrec * 16 / t / 1e9, x.cpu, x.cpu > 0 ? nrec / x.cpu / 1e6 : 0.0,
+          (unsigned long long)(w.R.size >> 10), cs, x.status);
    if (*err)
       printf("consumer stderr:\n%s", err);
    if (w.R.ctrl->counts[1] + w.R.ctrl->counts[2] + w.R.ctrl->counts[3] != done)
