@@ -122,6 +122,7 @@ int pv_reader_batch(struct pv_reader *r, const pv_u8 **p, size_t *n)
          return PV_BATCH_NONE;
       }
       r->idle_polls = 0;
+      r->backoff_us = 0;
       if (head - r->tail > r->size) {   /* corrupt: cannot happen with a sane producer */
          r->lost = 1;
          return PV_BATCH_END;
@@ -162,10 +163,15 @@ void pv_reader_consume(struct pv_reader *r, size_t n)
 
 void pv_reader_wait(struct pv_reader *r, int ms)
 {
-   (void)r;
    /* The producer publishes every few thousand events or at each syscall:
-    * a short sleep is enough and costs no CPU. */
-   struct timespec ts = { 0, (long)(ms > 0 ? (ms < 2 ? ms : 2) : 0) * 1000000L + 200000L };
+    * a short sleep is enough and costs no CPU.  Back off exponentially from
+    * 50 us after data to the cap (at most 2.2 ms). */
+   long cap_us = (long)(ms > 0 ? (ms < 2 ? ms : 2) : 0) * 1000L + 200L;
+   long us = r->backoff_us ? (long)r->backoff_us * 2 : 50;
+   if (us > cap_us)
+      us = cap_us;
+   r->backoff_us = (unsigned)us;
+   struct timespec ts = { 0, us * 1000L };
    if (r->tail != r->published_tail) {
       __atomic_store_n(&r->ctrl->tail, r->tail, __ATOMIC_RELEASE);
       r->published_tail = r->tail;

@@ -36,6 +36,7 @@ struct pv_reader {
    char               path[256];
    int                lost;          /* producer died without an EXIT record */
    unsigned           idle_polls;
+   unsigned           backoff_us;    /* next pv_reader_wait sleep; 0 after data */
 };
 
 enum { PV_BATCH_NONE = 0, PV_BATCH_DATA = 1, PV_BATCH_END = 2 };
@@ -54,7 +55,9 @@ int  pv_reader_batch(struct pv_reader *r, const pv_u8 **p, size_t *n);
 /* Mark N bytes of the last span as read, freeing room for the producer. */
 void pv_reader_consume(struct pv_reader *r, size_t n);
 
-/* Sleep up to MS milliseconds (less when data may come sooner). */
+/* Sleep up to MS milliseconds (less when data may come sooner): right after
+ * data the sleeps are short (50 us) and double while the ring stays empty,
+ * so that a small ring does not fill up while the consumer sleeps. */
 void pv_reader_wait(struct pv_reader *r, int ms);
 
 /* Is the producer process still there?  (It can die by SIGKILL without
