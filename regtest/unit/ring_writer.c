@@ -1236,6 +1236,73 @@ static void test_full(void)
    tw_free(&w);
 }
 
+/* while the program runs and the ring is empty, the output is flushed:
+ * `tail -f trace.txt` follows along */
+static void test_idle_flush(void)
+{
+   const char *T = "idleflush";
+   struct tw w;
+   struct run x;
+   char arg[420], path[400];
+   snprintf(path, sizeof path, "%s/idle.txt", workdir);
+   snprintf(arg, sizeof arg, "--output=%s", path);
+   const char *args[] = { arg, NULL };
+   tw_init(&w, PV_MIN_DATA_SIZE);
+   w_thread(&w, 1);
+   w_access(&w, PV_REC_LOAD, 0x1234, 4, 7);
+   ring_publish(&w.R);
+   run_start(&x, &w, args, -1);
+   size_t len = 0;
+   char *out = NULL;
+   for (int i = 0; i < 200; i++) {
+      usleep(10000);
+      free(out);
+      out = read_file(path, &len);
+      if (len == w.text.n)
+         break;
+   }
+   same_text(T, "output while running", out, w.text.p);
+   free(out);
+   tw_finish(&w, 0, 0);
+   unsigned cs = wait_consumer_done(&w.R, 10);
+   if (w.R.consumer > 0)
+      run_wait(&x);
+   out = read_file(path, NULL);
+   check(cs == PV_CONS_FINISHED && x.status == 0, T, "state %u status %d", cs, x.status);
+   same_text(T, "final output", out, w.text.p);
+   free(out);
+   tw_free(&w);
+}
+
+/* SIGTERM: stop, "incomplete", GONE, exit 1 */
+static void test_sigterm(void)
+{
+   const char *T = "sigterm";
+   struct tw w;
+   struct run x;
+   tw_init(&w, PV_MIN_DATA_SIZE);
+   w_thread(&w, 1);
+   w_access(&w, PV_REC_STORE, 0x42, 1, 1);
+   ring_publish(&w.R);
+   run_start(&x, &w, NULL, -1);
+   for (int i = 0; i < 5000 && __atomic_load_n(&w.R.ctrl->tail, __ATOMIC_ACQUIRE) != w.R.head; i++)
+      usleep(1000);
+   kill(x.pid, SIGTERM);
+   unsigned cs = wait_consumer_done(&w.R, 10);
+   if (w.R.consumer > 0)
+      run_wait(&x);
+   else
+      x.status = 1;
+   char *out = read_file(x.out, NULL), *err = read_file(x.err, NULL);
+   check(x.status == 1, T, "exit status %d", x.status);
+   check(cs == PV_CONS_GONE, T, "state %u, want GONE", cs);
+   same_text(T, "stderr", err, "pervert-dump: warning: stopped by signal 15 before the end "
+             "of the trace\n");
+   same_text(T, "output", out, "thread 1\nS 0x42 1 t1 s1\nincomplete\n");
+   free(out); free(err);
+   tw_free(&w);
+}
+
 /* ---- benchmarks -------------------------------------------------------------------- */
 
 static double now(void)
@@ -1356,6 +1423,8 @@ static const struct { const char *name; void (*fn)(void); } tests[] = {
    { "exec", test_exec },
    { "epipe", test_epipe },
    { "full", test_full },
+   { "idleflush", test_idle_flush },
+   { "sigterm", test_sigterm },
 };
 
 static void t_wrap_text(void) { test_wrap(0, NULL); }
