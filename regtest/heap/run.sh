@@ -3,13 +3,24 @@
 # memcheck's "total heap usage: N allocs, M frees, B bytes allocated" (or,
 # for a test with an "EXPECT: N allocs, M frees, B bytes allocated" line,
 # those numbers).  Uses the build tree (./configure && make first).
-# Environment: PV_VG_IN_PLACE (default: <repo>/vg-in-place), VALGRIND
+# Environment: PERVERT_TOP, PERVERT_BUILD (set by regtest/run-tests;
+# default: this repository and its build/), PV_VG_IN_PLACE (a command that
+# runs Valgrind with pervert; default: the build's vglib), VALGRIND
 # (default: valgrind), CC, CXX.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-vgip=${PV_VG_IN_PLACE:-$repo/vg-in-place}
+repo=${PERVERT_TOP:-$(cd "$here/../.." && pwd)}
+build=${PERVERT_BUILD:-$repo/build}
 vg=${VALGRIND:-valgrind}
+if [ -n "${PV_VG_IN_PLACE:-}" ]; then
+   vgip() { "$PV_VG_IN_PLACE" "$@"; }
+else
+   if [ ! -d "$build/vglib" ] || [ ! -e "$build/vglib/vgpreload_pervert-amd64-linux.so" ]; then
+      echo "FAIL: $build/vglib with pervert and its preload is missing: ./configure && make" >&2
+      exit 1
+   fi
+   vgip() { VALGRIND_LIB=$build/vglib PERVERT_BINDIR=$build "$vg" "$@"; }
+fi
 CC=${CC:-gcc}
 CXX=${CXX:-g++}
 # -fno-builtin: gcc deletes unused malloc/free pairs otherwise
@@ -36,17 +47,17 @@ fi
 fail=0
 for name in "${names[@]}"; do
    if [ -f "$here/$name.c" ]; then
-      src=$here/$name.c; build=("$CC" $CFLAGS)
+      src=$here/$name.c; compile=("$CC" $CFLAGS)
    elif [ -f "$here/$name.cpp" ]; then
-      src=$here/$name.cpp; build=("$CXX" $CXXFLAGS)
+      src=$here/$name.cpp; compile=("$CXX" $CXXFLAGS)
    else
       echo "FAIL $name: no $name.c or $name.cpp"; fail=1; continue
    fi
    prog=$tmp/$name
-   if ! "${build[@]}" -o "$prog" "$src" 2>"$tmp/$name.cc"; then
+   if ! "${compile[@]}" -o "$prog" "$src" 2>"$tmp/$name.cc"; then
       echo "FAIL $name: does not compile"; cat "$tmp/$name.cc"; fail=1; continue
    fi
-   (cd "$tmp" && "$vgip" --tool=pervert --viewer=no "$prog" \
+   (cd "$tmp" && vgip --tool=pervert --viewer=no "$prog" \
          >"$tmp/$name.pv.out" 2>"$tmp/$name.pv.err")
    pv_rc=$?
    got=$(grep 'pervert: heap:' "$tmp/$name.pv.err" | totals)
