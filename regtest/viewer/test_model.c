@@ -1,0 +1,431 @@
+/* test_model.c -- unit tests of pervert-view's model side, without SDL:
+ * regions, compact layout, heap blocks, line counters, record decoding
+ * (ingest), increments for the visible view, remap plans, heat seeding,
+ * follow mode and the hover card.  Records are fed straight into the real
+ * model code.  Prints one line per failed check; exit status 0 when all
+ * passed. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "ingest.h"
+#include "layout.h"
+#include "remap.h"
+#include "seed.h"
+#include "card.h"
+#include "view.h"
+#include "colors.h"
+
+static int fails, checks;
+
+static void check(int ok, const char *fmt, ...)
+{
+   checks++;
+   if (ok)
+      return;
+   fails++;
+   va_list ap;
+   va_start(ap, fmt);
+   printf("FAIL: ");
+   vprintf(fmt, ap);
+   printf("\n");
+   va_end(ap);
+}
+
+/* ---- regions ---------------------------------------------------------- */
+
+static void test_regions(void)
+{
+   struct pv_regions rs;
+   char b[160];
+   pv_regions_init(&rs);
+   pv_regions_map(&rs, 0x1000, 0x3000, PV_MAP_ANON, 3, "anonymous");
+   pv_regions_unmap(&rs, 0x2000, 0x1000);
+   check(rs.n == 2 && rs.r[0].end == 0x2000 && rs.r[1].start == 0x3000, "unmap splits a region");
+   pv_regions_protect(&rs, 0x3800, 0x100, 1);
+   check(rs.n == 4 && rs.r[2].prot == 1 && rs.r[2].start == 0x3800 && rs.r[2].end == 0x3900,
+         "protect splits and sets prot (n=%u)", rs.n);
+   pv_regions_remap(&rs, 0x1000, 0x10000, 0x1000);
+   int i = pv_regions_find(&rs, 0x10800);
+   check(i >= 0 && rs.r[i].start == 0x10000 && pv_regions_find(&rs, 0x1800) < 0, "remap moves");
+   pv_regions_map(&rs, 0x20000, 0x1000, PV_MAP_DATA, 3, "/lib/libc.so.6");
+   pv_regions_map(&rs, 0x21000, 0x2000, PV_MAP_BSS, 3, "");
+   i = pv_regions_find(&rs, 0x21000);
+   check(!strcmp(pv_region_label(&rs, (unsigned)i, b, sizeof b), "libc.so.6 .bss"), "bss label: %s", b);
+   i = pv_regions_find(&rs, 0x20000);
+   check(!strcmp(pv_region_label(&rs, (unsigned)i, b, sizeof b), "libc.so.6 .data"), "data label: %s", b);
+   pv_regions_map(&rs, 0x40000, 0x1000, PV_MAP_HEAP, 3, "[heap]");
+   pv_regions_map(&rs, 0x41000, 0x1000, PV_MAP_HEAP, 3, "[heap]");
+   i = pv_regions_find(&rs, 0x41800);
+   check(i >= 0 && rs.r[i].start == 0x40000 && rs.r[i].end == 0x42000, "brk growth merges");
+   check(!strcmp(pv_region_label(&rs, (unsigned)i, b, sizeof b), "heap"), "heap label");
+   pv_regions_thread_stack(&rs, 2, 0x50000, 0x60000);
+   pv_regions_name(&rs, 0x41000, 0x100, "my_table", 1);
+   const struct pv_named *nm = pv_regions_named_at(&rs, 0x41010);
+   check(nm && !strcmp(nm->name, "my_table"), "named range");
+   nm = pv_regions_named_at(&rs, 0x58000);
+   check(nm && !strcmp(nm->name, "[stack thread 2]"), "thread stack name");
+   pv_regions_name(&rs, 0x41000, 0, NULL, 1);
+   nm = pv_regions_named_at(&rs, 0x41010);
+   check(!nm, "name removed");
+   pv_regions_free(&rs);
+}
+
+/* ---- layout ------------------------------------------------------------ */
+
+static void test_layout(void)
+{
+   struct pv_regions rs;
+   struct pv_layout L;
+   pv_regions_init(&rs);
+   pv_layout_init(&L);
+   pv_regions_map(&rs, 0x400000, 0x1000, PV_MAP_CODE, 5, "/bin/x");
+   pv_regions_map(&rs, 0x401000, 0x1000, PV_MAP_DATA, 3, "/bin/x");
+   pv_regions_map(&rs, 0x500000, 0x100, PV_MAP_ANON, 0, "anonymous");   /* PROT_NONE: hole */
+   pv_regions_map(&rs, 0x1000010, 0x10000, PV_MAP_HEAP, 3, "[heap]");
+   pv_layout_build(&L, &rs, 8, 0);                 /* 256-byte rows */
+   check(L.n == 2, "contiguous regions form one segment, PROT_NONE is a hole (n=%u)", L.n);
+   check(L.s[0].nrows == 32 && L.s[1].row0 == 32 + PV_GAP_ROWS, "rows and gap");
+   check(L.s[1].nrows == 0x10000 / 256 + 1, "unaligned segment gets a partial row");
+   check(pv_layout_row_of(&L, 0x401010) == 16, "row of an address");
+   check(pv_layout_row_of(&L, 0x500010) == -1, "hole has no row");
+   check(pv_layout_seg_of_row(&L, 33) == -1 && pv_layout_seg_of_row(&L, 32 + PV_GAP_ROWS) == 1,
+         "gap rows belong to no segment");
+   check(pv_layout_row_addr(&L, &L.s[1], L.s[1].row0) == 0x1000000, "row addresses are aligned");
+   pv_layout_build(&L, &rs, 8, 1);
+   check(L.n == 2 && L.s[0].start == 0x401000, "hide code");
+   pv_layout_free(&L);
+   pv_regions_free(&rs);
+}
+
+/* ---- heap -------------------------------------------------------------- */
+
+static pv_u64 rng = 12345;
+static pv_u64 rnd(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng; }
+
+struct visit { pv_u64 last; int n, ordered; };
+static void on_block(void *ctx, const struct pv_block *b)
+{
+   struct visit *v = ctx;
+   if (v->n && b->addr <= v->last)
+      v->ordered = 0;
+   v->last = b->addr;
+   v->n++;
+}
+
+static void test_heap(void)
+{
+   struct pv_heap h;
+   pv_heap_init(&h);
+   enum { SLOTS = 4096 };
+   static pv_u64 live[SLOTS];          /* slot i: block at 0x100000 + i * 0x100, size in live[] */
+   for (int it = 0; it < 200000; it++) {
+      int i = (int)(rnd() % SLOTS);
+      pv_u64 a = 0x100000 + (pv_u64)i * 0x100;
+      if (live[i]) {
+         check(pv_heap_free(&h, a, 0, 1, 1.0) == 1, "free of a live block");
+         live[i] = 0;
+      } else {
+         live[i] = 1 + rnd() % 0x100;
+         pv_heap_alloc(&h, a, live[i], 7, 1, PV_ALLOC_MALLOC);
+      }
+   }
+   pv_u64 n = 0, bytes = 0;
+   int bad = 0;
+   for (int i = 0; i < SLOTS; i++) {
+      pv_u64 a = 0x100000 + (pv_u64)i * 0x100;
+      const struct pv_block *b = pv_heap_find(&h, a + (live[i] ? live[i] - 1 : 0));
+      if (live[i]) {
+         n++;
+         bytes += live[i];
+         if (!b || b->addr != a || b->size != live[i])
+            bad++;
+      } else if (b && b->addr == a) {
+         bad++;
+      }
+   }
+   check(!bad, "find agrees with a brute-force list (%d bad)", bad);
+   check(h.live_count == n && h.live_bytes == bytes, "live counts");
+   struct visit v = { 0, 0, 1 };
+   pv_heap_visit(&h, 0x100000 + 0x100 * 100, 0x100000 + 0x100 * 200, on_block, &v);
+   int want = 0;
+   for (int i = 100; i < 200; i++)
+      want += live[i] != 0;
+   check(v.ordered && v.n == want, "visit in order (%d of %d)", v.n, want);
+   check(pv_heap_free(&h, 0x12345, 0, 1, 1.0) == 0, "free of an unknown address");
+   /* freed ring */
+   pv_heap_alloc(&h, 0x900000, 4096, 9, 3, PV_ALLOC_CALLOC);
+   pv_heap_free(&h, 0x900000, 0, 3, 5.0);
+   const struct pv_freed *f = pv_heap_find_freed(&h, 0x900100);
+   check(f && f->addr == 0x900000 && f->size == 4096 && f->stack == 9 && f->when == 5.0, "freed ring");
+   /* an allocation over a block whose free we missed replaces it */
+   pv_heap_alloc(&h, 0xA00000, 100, 1, 1, 0);
+   pv_heap_alloc(&h, 0xA00020, 100, 2, 1, 0);
+   const struct pv_block *b = pv_heap_find(&h, 0xA00010);
+   check(!b, "overlapped block dropped");
+   pv_heap_free_all(&h);
+}
+
+/* ---- stats --------------------------------------------------------------- */
+
+static void test_stats(void)
+{
+   struct pv_stats s;
+   pv_stats_init(&s, 4);
+   for (int i = 0; i < 6; i++) {
+      struct pv_chunk *c = pv_stats_chunk(&s, (pv_u64)i << PV_CHUNK_SHIFT);
+      c->line[0].reads++;
+   }
+   check(s.n == 4 && s.overflow == 2, "chunk cap: %u chunks, %llu overflow", s.n,
+         (unsigned long long)s.overflow);
+   pv_stats_clear(&s, 0, 1ull << PV_CHUNK_SHIFT);
+   check(s.n == 3 && !pv_stats_line(&s, 0), "clear frees a whole chunk");
+   struct pv_chunk *c = pv_stats_chunk(&s, 1ull << PV_CHUNK_SHIFT);
+   c->line[1].writes = 5;
+   c->line[2].writes = 5;
+   pv_stats_clear(&s, (1ull << PV_CHUNK_SHIFT) + 64, (1ull << PV_CHUNK_SHIFT) + 128);
+   check(c->line[1].writes == 0 && c->line[2].writes == 5, "partial clear");
+   pv_stats_clear(&s, 0, ~0ull);
+   check(s.n == 0, "huge clear");
+   pv_stats_free(&s);
+}
+
+/* ---- ingest + model ------------------------------------------------------ */
+
+static pv_u8 buf[1 << 16];
+static size_t blen;
+
+static void put_words(const pv_u64 *w, size_t n) { memcpy(buf + blen, w, n * 8); blen += n * 8; }
+static void put_var(unsigned type, unsigned sub, pv_u32 a32, const pv_u64 *w, int nw,
+                    const char *s, size_t slen)
+{
+   size_t n = PV_ALIGN8(8 + 8 * (size_t)nw + slen);
+   pv_u8 tmp[1024];
+   memset(tmp, 0, sizeof tmp);
+   pv_u64 h = PV_HDR(type, sub, n / 8, a32);
+   memcpy(tmp, &h, 8);
+   memcpy(tmp + 8, w, 8 * (size_t)nw);
+   if (slen)
+      memcpy(tmp + 8 + 8 * nw, s, slen);
+   memcpy(buf + blen, tmp, n);
+   blen += n;
+}
+
+static void build_stream(void)
+{
+   blen = 0;
+   pv_u64 w[4];
+   w[0] = 1; w[1] = PV_INFO_TRACK_HEAP; w[2] = 8;
+   put_var(PV_REC_INFO, 0, 4242, w, 3, "./prog\0arg1\0\0", 13);
+   w[0] = 0x600000; w[1] = 0x10000; w[2] = 0;
+   put_var(PV_REC_MAP, PV_MAP_HEAP, 3, w, 3, "[heap]", 7);
+   w[0] = 0x401000; w[1] = 12 | (30ull << 32);
+   put_var(PV_REC_SITE, 0, 1, w, 2, "fill\0prog.c\0/src\0/bin/prog\0", 28);
+   w[0] = 0x401100; w[1] = 40 | (30ull << 32);
+   put_var(PV_REC_SITE, 0, 2, w, 2, "main\0prog.c\0/src\0/bin/prog\0", 28);
+   pv_u32 ids[2] = { 2, 0 };
+   put_var(PV_REC_STACK, 1, 7, NULL, 0, (const char *)ids, 4);
+   w[0] = 0x600100; w[1] = 1000; w[2] = 7;
+   put_var(PV_REC_ALLOC, PV_ALLOC_MALLOC, 1, w, 3, NULL, 0);
+   put_var(PV_REC_THREAD, 0, 3, NULL, 0, NULL, 0);
+   for (int i = 0; i < 10; i++) {
+      pv_u64 a[2] = { PV_HDR(PV_REC_STORE, 0, 8, 1), 0x600100 + 8 * (pv_u64)i };
+      put_words(a, 2);
+   }
+   pv_u64 l[2] = { PV_HDR(PV_REC_LOAD, 0, 4, 2), 0x600100 };
+   put_words(l, 2);
+   w[0] = 0x600200; w[1] = 0x100;
+   put_var(PV_REC_KWRITE, 0, 0, w, 2, NULL, 0);
+   w[0] = 0x600100; w[1] = 1000; w[2] = 7;
+   put_var(PV_REC_FREE, PV_ALLOC_FREE, 1, w, 3, NULL, 0);
+   w[0] = 5;
+   put_var(PV_REC_DROPPED, 0, 0, w, 1, NULL, 0);
+   put_var(PV_REC_EXIT, 0, 3, NULL, 0, NULL, 0);
+}
+
+static void test_ingest(void)
+{
+   struct pv_model m;
+   struct pv_ingest in;
+   memset(&in, 0, sizeof in);
+   pv_model_init(&m);
+   m.now_ms = 100;
+   build_stream();
+   int bad = 0;
+   size_t used = pv_ingest_span(&in, &m, buf, blen, 0, 1 << 20, &bad);
+   check(!bad && used == blen, "whole stream decoded (%zu of %zu, bad %d)", used, blen);
+   check(m.have_info && m.pid == 4242 && !strcmp(m.cmdline, "./prog arg1"), "info: %s", m.cmdline);
+   check(m.n_access == 11 && m.n_store == 10 && m.n_load == 1, "access counts");
+   check(m.counts[PV_REC_STORE] == 10 && m.counts[PV_REC_ALLOC] == 1, "record counts");
+   check(m.exited && m.exit_status == 3, "exit");
+   check(m.dropped == 5, "dropped");
+   check(m.heap.live_count == 0 && m.heap.frees == 1, "alloc + free");
+   const struct pv_line *ln = pv_stats_line(&m.stats, 0x600100);
+   check(ln && ln->writes == 8 && ln->reads == 1 && ln->tid == 3 && PV_LINE_KIND(ln) == PV_LK_READ
+         && ln->site == 2, "line counters");
+   ln = pv_stats_line(&m.stats, 0x600240);
+   check(ln && ln->writes == 1 && PV_LINE_KIND(ln) == PV_LK_KWRITE, "kernel write counters");
+   /* access limit */
+   struct pv_model m2;
+   pv_model_init(&m2);
+   in.access_limit = 4;
+   used = pv_ingest_span(&in, &m2, buf, blen, 0, 1 << 20, &bad);
+   check(m2.n_access == 4 && used < blen, "access limit stops the decoding");
+   /* corrupt record */
+   pv_u64 junk = PV_HDR(99, 0, 1, 0);
+   int bad2 = 0;
+   struct pv_model m3;
+   pv_model_init(&m3);
+   in.access_limit = 0;
+   pv_ingest_span(&in, &m3, (const pv_u8 *)&junk, 8, 0, 1 << 20, &bad2);
+   check(bad2, "unknown record type is corrupt");
+   pv_model_free(&m);
+   pv_model_free(&m2);
+   pv_model_free(&m3);
+}
+
+static void test_view_increments(void)
+{
+   struct pv_model m;
+   struct pv_layout L;
+   pv_model_init(&m);
+   pv_layout_init(&L);
+   pv_model_map(&m, 0x10000, 0x4000, PV_MAP_ANON, 3, "anonymous");
+   pv_model_map(&m, 0x80000, 0x4000, PV_MAP_ANON, 3, "anonymous");
+   /* 64 cells of 4 bytes: rows of 256 bytes */
+   pv_layout_build(&L, &m.regions, 8 + 0, 0);
+   L.row_shift = 8;
+   pv_layout_build(&L, &m.regions, 8, 0);
+   pv_model_set_view(&m, &L, 2, 64, 10, 80);
+   /* 0x10000 + 10 rows * 256 = 0x10a00 is the first visible address */
+   pv_model_access(&m, PV_REC_STORE, 0x10a04, 8, 1);     /* cells 1, 2 of row 0 */
+   pv_model_access(&m, PV_REC_LOAD, 0x109fc, 4, 1);      /* above the view */
+   pv_model_access(&m, PV_REC_LOAD, 0x80000, 4, 1);      /* second segment, row 64+3-10 */
+   check(m.inc[1].w == 1 && m.inc[2].w == 1 && m.inc[0].w == 0 && m.inc[3].w == 0,
+         "store of 8 bytes paints two 4-byte cells");
+   long idx = (long)(64 + PV_GAP_ROWS - 10) * 64;
+   check(m.inc[idx].r == 1, "second segment cell");
+   check(m.inc_min == 1 && m.inc_max == idx, "touched range %ld..%ld", m.inc_min, m.inc_max);
+   pv_model_kaccess(&m, 1, 0x10a00 + 256, 16, 0);
+   check(m.inc[64].k == 1 && m.inc[67].k == 1 && m.inc[68].k == 0, "kernel range");
+   pv_model_clear_inc(&m);
+   check(m.inc[1].w == 0 && m.inc_min > m.inc_max, "clear");
+   /* remap: scroll down by 5 rows, same zoom */
+   struct pv_geom go = { 2, 64, 10, 80 }, gn = { 2, 64, 15, 80 };
+   struct pv_plan plan = { 0 };
+   pv_remap_plan(&plan, &L, &go, &L, &gn);
+   int ok = plan.n > 0;
+   for (int i = 0; i < plan.n; i++)
+      if (plan.p[i].dy != plan.p[i].sy - 5 || plan.p[i].sw != plan.p[i].dw || plan.p[i].sx != plan.p[i].dx)
+         ok = 0;
+   check(ok, "scroll plan moves rows up by 5 (%d pieces)", plan.n);
+   /* zoom out: 8-byte cells, 512-byte rows */
+   struct pv_layout L2;
+   pv_layout_init(&L2);
+   pv_layout_build(&L2, &m.regions, 9, 0);
+   struct pv_geom gz = { 3, 64, 0, 80 };
+   pv_remap_plan(&plan, &L, &go, &L2, &gz);
+   ok = plan.n > 0;
+   for (int i = 0; i < plan.n; i++)
+      if (plan.p[i].dw * 2 != plan.p[i].sw && plan.p[i].dw * 2 != plan.p[i].sw + 1)
+         ok = 0;
+   check(ok, "zoom-out plan halves widths");
+   /* seeding from line timestamps */
+   m.now_ms = 1000;
+   pv_model_access(&m, PV_REC_STORE, 0x10a40, 8, 1);
+   m.now_ms = 1500;
+   static pv_u32 tex[64 * 80];
+   pv_seed_heat(&m, &L, &go, NULL, m.now_ms, 500, tex);
+   /* line 0x10a40 covers cells 16..31 of row 0; age 500 ms = 1 half-life */
+   unsigned R = (tex[16] >> 16) & 255, G = (tex[16] >> 8) & 255;
+   check(R >= 126 && R <= 129 && G == 0, "seeded heat after one half-life: R=%u G=%u", R, G);
+   check((tex[32] & 0xFFFFFF) == 0, "untouched line is black");
+   /* covered cells are left alone */
+   struct pv_plan cov = { 0 };
+   pv_remap_plan(&cov, &L, &go, &L, &go);
+   pv_seed_heat(&m, &L, &go, &cov, m.now_ms, 500, tex);
+   check((tex[16] & 0xFFFFFF) == 0, "covered cells are not seeded");
+   pv_plan_free(&plan);
+   pv_plan_free(&cov);
+   pv_layout_free(&L);
+   pv_layout_free(&L2);
+   pv_model_free(&m);
+}
+
+static void test_follow(void)
+{
+   struct pv_model m;
+   struct pv_layout L;
+   struct pv_view v;
+   pv_model_init(&m);
+   pv_layout_init(&L);
+   pv_model_map(&m, 0x10000, 0x1000, PV_MAP_STACK, 3, "[stack]");
+   pv_model_map(&m, 0x100000, 0x100000, PV_MAP_HEAP, 3, "[heap]");
+   pv_model_alloc(&m, 0x100010, 0x40000, 1, 1, 0);
+   pv_view_init(&v, 64, -1, 100);
+   pv_layout_build(&L, &m.regions, pv_view_row_shift(&v), 0);
+   pv_model_set_view(&m, &L, v.cell_shift, 64, 0, 100);
+   for (int i = 0; i < 100; i++)
+      pv_model_access(&m, PV_REC_STORE, 0x100010 + 0x1000 + 8 * (pv_u64)i, 8, 1);
+   pv_model_access(&m, PV_REC_LOAD, 0x10000, 8, 1);
+   pv_view_follow_tick(&v, &m, 1.0);
+   check(v.follow_lo == 0x100010 && v.follow_hi == 0x140010, "follow shows the whole busy block");
+   check((0x40000ull >> pv_view_row_shift(&v)) <= 75, "auto zoom fits it (cell %d)", v.cell_shift);
+   pv_layout_build(&L, &m.regions, pv_view_row_shift(&v), 0);
+   pv_view_settle(&v, &L);
+   long long r0 = pv_layout_row_of(&L, 0x100010), r1 = pv_layout_row_of(&L, 0x14000f);
+   check(r0 >= v.top && r1 < v.top + v.rows, "the block is in view after settling");
+   pv_layout_free(&L);
+   pv_model_free(&m);
+}
+
+static void test_card(void)
+{
+   struct pv_model m;
+   pv_model_init(&m);
+   m.now_ms = 10;
+   build_stream();
+   /* drop the FREE and EXIT so the block stays live */
+   struct pv_ingest in;
+   memset(&in, 0, sizeof in);
+   int bad;
+   pv_model_map(&m, 0x600000, 0x10000, PV_MAP_HEAP, 3, "[heap]");
+   pv_symtab_set_site(&m.sym, 1, 0x401000, "fill", "prog.c", "/src", "/bin/prog", 12);
+   pv_symtab_set_site(&m.sym, 2, 0x401100, "main", "prog.c", "/src", "/bin/prog", 40);
+   pv_u32 ids[1] = { 2 };
+   pv_symtab_set_stack(&m.sym, 7, ids, 1);
+   pv_model_alloc(&m, 0x600100, 1000, 7, 1, PV_ALLOC_MALLOC);
+   m.tid = 3;
+   pv_model_access(&m, PV_REC_STORE, 0x600140, 8, 1);
+   (void)bad;
+   struct pv_card c;
+   pv_card_build(&c, &m, 0x600140, 0x600140, 0x600144, 1.0);
+   char all[4096] = "";
+   for (int i = 0; i < c.n; i++) {
+      strcat(all, c.l[i].text);
+      strcat(all, "\n");
+   }
+   check(strstr(all, "block   0x600100  1000 bytes  malloc") != NULL, "card block:\n%s", all);
+   check(strstr(all, "allocated at main (prog.c:40)") != NULL, "card stack");
+   check(strstr(all, "last    write, 8 bytes, thread 3") != NULL, "card last access");
+   check(strstr(all, "at    fill (prog.c:12)") != NULL, "card site");
+   check(strstr(all, "counts  0 reads, 1 writes") != NULL, "card counts");
+   check(strstr(all, "region  heap") != NULL, "card region");
+   pv_model_free(&m);
+}
+
+int main(void)
+{
+   test_regions();
+   test_layout();
+   test_heap();
+   test_stats();
+   test_ingest();
+   test_view_increments();
+   test_follow();
+   test_card();
+   printf("test_model: %d checks, %d failed\n", checks, fails);
+   return fails != 0;
+}

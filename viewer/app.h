@@ -1,0 +1,72 @@
+/* app.h -- the viewer's whole state, shared by main.c (loop), input.c
+ * (events), mapdraw.c (the map), hud.c (text overlays). */
+#ifndef PV_VIEW_APP_H
+#define PV_VIEW_APP_H
+
+#include <SDL2/SDL.h>
+
+#include "options.h"
+#include "model.h"
+#include "ingest.h"
+#include "layout.h"
+#include "view.h"
+#include "remap.h"
+#include "screen.h"
+#include "heat.h"
+#include "timeline.h"
+#include "text.h"
+
+struct pv_app {
+   struct pv_opts   opts;
+   struct pv_model  model;
+   struct pv_ingest in;
+   struct pv_view   view;
+   struct pv_layout lay;          /* current layout */
+   struct pv_layout lay_applied;  /* the layout the textures and increments use */
+   struct pv_geom   applied;      /* ... and their geometry */
+   int              applied_ok;
+   struct pv_plan   plan;
+   pv_u32          *seed;         /* texels re-created for cells new in view */
+   size_t           seed_n;
+   struct pv_screen scr;
+
+   SDL_Window      *win;
+   SDL_Renderer    *ren;
+   char             renderer_name[32];
+   int              headless;
+   struct pv_heat   heat;
+   struct pv_timeline tl;
+   SDL_Texture     *base;         /* untouched-allocation layer, cols x rows */
+   pv_u32          *basebuf;
+   int              base_w, base_h;
+   double           base_next;
+   struct pv_font   font, small, big;
+
+   /* input */
+   int    mouse_x, mouse_y, mouse_in_map;
+   int    dragging, drag_y0;
+   long long drag_top0;
+   int    sb_drag, sb_grab;
+   int    show_help;
+   int    shot_request;           /* save a screenshot of the next frame */
+   int    resized;                /* the window changed size */
+   int    hover_forced;           /* --hover */
+
+   /* rates */
+   double t_start, t_frame, fps, eps;
+   double sec_t0;
+   int    sec_frames;
+   pv_u64 sec_acc;
+   double ingest_s, draw_s;       /* time spent in the last second */
+   double ingest_acc, draw_acc;
+   pv_u64 frames;
+
+   /* life */
+   int    quit;
+   int    detached;               /* ring let go (FINISHED or GONE) */
+   int    shot_taken;
+   char   toast[400];             /* a short message in the status bar */
+   double toast_until;
+};
+
+#endif

@@ -1,0 +1,51 @@
+/* heap.h -- live heap blocks (ALLOC/FREE records) in an address-ordered
+ * treap, and a bounded ring of recently freed blocks (drawn fading out). */
+#ifndef PV_VIEW_HEAP_H
+#define PV_VIEW_HEAP_H
+
+#include "pv_proto.h"
+
+#define PV_FREED_CAP   8192
+#define PV_MAX_BLOCKS  (16u << 20)   /* live blocks tracked at most */
+
+struct pv_block {
+   pv_u64 addr, size;
+   pv_u32 stack;          /* allocation stack id */
+   pv_u32 tid;
+   pv_u32 seq;            /* allocation number */
+   pv_u8  kind;           /* enum pv_alloc_kind */
+   /* treap links (indices; 0 = none) */
+   pv_u32 l, r, prio;
+};
+
+struct pv_freed {
+   pv_u64 addr, size;
+   pv_u32 stack, free_stack, tid;
+   pv_u8  kind;
+   double when;           /* viewer clock at the FREE record */
+};
+
+struct pv_heap {
+   struct pv_block *b;    /* b[0] is the nil node */
+   pv_u32  nb, cap, free_head, root, rng;
+   pv_u64  live_bytes, live_count, allocs, frees, untracked;
+   struct pv_freed freed[PV_FREED_CAP];
+   unsigned freed_head, freed_n;
+   unsigned gen;          /* bumped at every change */
+};
+
+void pv_heap_init(struct pv_heap *h);
+void pv_heap_free_all(struct pv_heap *h);
+void pv_heap_alloc(struct pv_heap *h, pv_u64 addr, pv_u64 size, pv_u32 stack,
+                   pv_u32 tid, unsigned kind);
+/* Returns 1 when a live block started at ADDR. */
+int  pv_heap_free(struct pv_heap *h, pv_u64 addr, pv_u32 free_stack, pv_u32 tid, double now);
+/* The live block containing ADDR, or NULL. */
+const struct pv_block *pv_heap_find(const struct pv_heap *h, pv_u64 addr);
+/* The most recently freed block containing ADDR (kept in the ring), or NULL. */
+const struct pv_freed *pv_heap_find_freed(const struct pv_heap *h, pv_u64 addr);
+/* Call FN for every live block overlapping [lo, hi), in address order. */
+void pv_heap_visit(const struct pv_heap *h, pv_u64 lo, pv_u64 hi,
+                   void (*fn)(void *ctx, const struct pv_block *b), void *ctx);
+
+#endif

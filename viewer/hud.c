@@ -1,0 +1,308 @@
+/* hud.c -- status bar, legend, captions, hover card, help (see hud.h). */
+#include "hud.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "colors.h"
+#include "util.h"
+
+static void fill(SDL_Renderer *r, const SDL_Rect *rc, struct pv_rgb c, Uint8 alpha)
+{
+   SDL_SetRenderDrawBlendMode(r, alpha == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+   SDL_SetRenderDrawColor(r, c.r, c.g, c.b, alpha);
+   SDL_RenderFillRect(r, rc);
+}
+
+static void frame(SDL_Renderer *r, const SDL_Rect *rc, struct pv_rgb c)
+{
+   SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+   SDL_SetRenderDrawColor(r, c.r, c.g, c.b, 255);
+   SDL_RenderDrawRect(r, rc);
+}
+
+const char *pv_hud_state(const struct pv_app *a, char *buf, size_t n, struct pv_rgb *color)
+{
+   const struct pv_model *m = &a->model;
+   *color = PV_C_TEXT;
+   if (a->in.state == PV_IN_CORRUPT) {
+      *color = PV_C_WRITE;
+      snprintf(buf, n, "stream error");
+   } else if (m->exited) {
+      if (m->exit_signal)
+         snprintf(buf, n, "killed by signal %u", m->exit_status);
+      else
+         snprintf(buf, n, "exited (status %u)", m->exit_status);
+   } else if (m->execed) {
+      snprintf(buf, n, "exec'd %s", pv_basename(m->exec_path));
+   } else if (a->in.state == PV_IN_ENDED) {
+      *color = PV_C_FREED;
+      snprintf(buf, n, "tool gone (no exit record)");
+   } else if (a->detached) {
+      snprintf(buf, n, "detached");
+   } else if (a->in.attached && a->in.r.ctrl && a->in.r.ctrl->paused) {
+      *color = PV_C_ACCENT;
+      snprintf(buf, n, "paused");
+   } else if (!m->have_info) {
+      *color = PV_C_DIM;
+      snprintf(buf, n, "waiting for the program");
+   } else {
+      *color = PV_C_READ;
+      snprintf(buf, n, "running");
+   }
+   return buf;
+}
+
+/* ---- top bar: program and legend ------------------------------------- */
+
+static int legend_item(struct pv_app *a, int x, int y, int sz, struct pv_rgb c, int outline,
+                       const char *label, int draw)
+{
+   int w = sz + 6 + pv_text_w(&a->small, (int)strlen(label)) + 16;
+   if (!draw)
+      return w;
+   SDL_Rect sw = { x, y, sz, sz };
+   if (outline) {
+      fill(a->ren, &sw, PV_C_MAPPED, 255);
+      frame(a->ren, &sw, c);
+   } else {
+      fill(a->ren, &sw, c, 255);
+   }
+   pv_text(&a->small, x + sz + 6, y + (sz - a->small.height) / 2, PV_C_TEXT, label);
+   return w;
+}
+
+static int legend(struct pv_app *a, int x, int y, int sz, int draw)
+{
+   static const struct { struct pv_rgb c; int outline; const char *label; } it[] = {
+      { PV_C_READ, 0, "read" }, { PV_C_WRITE, 0, "write" }, { PV_C_BOTH, 0, "read+write" },
+      { PV_C_KERNEL, 0, "kernel" }, { PV_C_UNTOUCHED, 0, "untouched heap" },
+      { PV_C_OUTLINE, 1, "heap block" }, { PV_C_FREED, 1, "freed" },
+   };
+   int x0 = x;
+   for (size_t i = 0; i < sizeof it / sizeof it[0]; i++)
+      x += legend_item(a, x, y, sz, it[i].c, it[i].outline, it[i].label, draw);
+   return x - x0;
+}
+
+static void top_bar(struct pv_app *a)
+{
+   const struct pv_screen *s = &a->scr;
+   fill(a->ren, &s->top, PV_C_BAR, 255);
+   int y = s->top.y + (s->top.h - a->font.height) / 2;
+   int x = 10;
+   x += pv_text(&a->big, x, s->top.y + (s->top.h - a->big.height) / 2, PV_C_ACCENT, "pervert");
+   x += a->font.advance * 2;
+   int sz = a->small.height - 4;
+   int lw = legend(a, 0, 0, sz, 0);
+   int lx = s->W - lw - 4;
+   char buf[640];
+   const struct pv_model *m = &a->model;
+   if (m->have_info)
+      snprintf(buf, sizeof buf, "%s   [pid %u]", m->cmdline, m->pid);
+   else
+      snprintf(buf, sizeof buf, "(waiting for the program)");
+   int room = (lx - x - 20) / (a->font.advance ? a->font.advance : 8);
+   pv_text_n(&a->font, x, y, PV_C_TEXT, buf, room > 0 ? room : 0);
+   legend(a, lx, s->top.y + (s->top.h - sz) / 2, sz, 1);
+}
+
+static void captions(struct pv_app *a)
+{
+   const struct pv_screen *s = &a->scr;
+   char b1[32], b2[32], buf[160];
+   pv_fmt_bytes(b1, sizeof b1, 1ull << a->view.cell_shift);
+   pv_fmt_bytes(b2, sizeof b2, (pv_u64)a->view.cols << a->view.cell_shift);
+   snprintf(buf, sizeof buf, "memory  %s per cell, %s per row", b1, b2);
+   int y = s->map_head.y;
+   pv_text(&a->small, s->map_head.x, y, PV_C_DIM, buf);
+   const char *mode = a->view.follow ? (a->view.autozoom ? "follow + auto zoom" : "follow") : "";
+   pv_text(&a->small, s->map_head.x + s->map_head.w - pv_text_w(&a->small, (int)strlen(mode)),
+           y, PV_C_ACCENT, mode);
+   if (s->tl.w > 40) {
+      snprintf(buf, sizeof buf, "timeline  %g ms per column", a->tl.slice_s * 1000.0);
+      pv_text(&a->small, s->tl_head.x, y, PV_C_DIM, buf);
+      const char *now = a->tl.frozen ? "end" : "now >";
+      pv_text(&a->small, s->tl_head.x + s->tl_head.w - pv_text_w(&a->small, (int)strlen(now)),
+              y, PV_C_DIM, now);
+   }
+   const char *g = "regions";
+   pv_text(&a->small, s->gutter.x, y, PV_C_DIM, g);
+}
+
+/* ---- status bar ------------------------------------------------------ */
+
+static void status_bar(struct pv_app *a)
+{
+   const struct pv_screen *s = &a->scr;
+   const struct pv_model *m = &a->model;
+   fill(a->ren, &s->status, PV_C_BAR, 255);
+   int y = s->status.y + (s->status.h - a->font.height) / 2;
+   int x = 10;
+   char st[128], b1[32], b2[32], b3[32], b4[32], buf[512];
+   struct pv_rgb sc;
+   pv_hud_state(a, st, sizeof st, &sc);
+   x += pv_text(&a->font, x, y, sc, st) + a->font.advance * 3;
+   pv_u64 dropped = m->dropped;
+   if (a->in.attached && a->in.r.ctrl && a->in.r.ctrl->dropped > dropped)
+      dropped = a->in.r.ctrl->dropped;
+   snprintf(buf, sizeof buf, "%s acc/s   %s accesses   heap %s in %s blocks   dropped %s   "
+            "%.0f fps   half-life %g ms",
+            pv_fmt_count(b1, sizeof b1, a->eps), pv_fmt_count(b2, sizeof b2, (double)m->n_access),
+            pv_fmt_bytes(b3, sizeof b3, m->heap.live_bytes),
+            pv_fmt_count(b4, sizeof b4, (double)m->heap.live_count),
+            pv_fmt_count(st, sizeof st, (double)dropped), a->fps, a->heat.half_life_ms);
+   const char *help = "h: help";
+   int right = s->W - 10 - pv_text_w(&a->font, (int)strlen(help));
+   if (a->toast[0] && a->t_frame < a->toast_until) {
+      pv_text_n(&a->font, x, y, PV_C_ACCENT, a->toast, (right - x) / a->font.advance - 2);
+   } else {
+      pv_text_n(&a->font, x, y, PV_C_TEXT, buf, (right - x) / (a->font.advance ? a->font.advance : 8) - 2);
+   }
+   pv_text(&a->font, right, y, PV_C_DIM, help);
+}
+
+/* ---- hover card ------------------------------------------------------ */
+
+int pv_hud_hover_card(struct pv_app *a, struct pv_card *c, int *row, int *col)
+{
+   pv_u64 addr, lo, hi;
+   *row = *col = -1;
+   if (!a->applied_ok)
+      return 0;
+   if (a->hover_forced) {
+      addr = a->opts.hover_addr;
+      int r, cl;
+      if (pv_view_locate(&a->view, &a->lay_applied, addr, &r, &cl)) {
+         *row = r;
+         *col = cl;
+      }
+      lo = addr >> a->view.cell_shift << a->view.cell_shift;
+      hi = lo + (1ull << a->view.cell_shift);
+   } else {
+      int r, cl;
+      if (!a->mouse_in_map || !pv_screen_hit_map(&a->scr, a->mouse_x, a->mouse_y, &r, &cl))
+         return 0;
+      if (!pv_view_cell_range(&a->view, &a->lay_applied, r, cl, &lo, &hi))
+         return 0;
+      *row = r;
+      *col = cl;
+      addr = lo;
+      /* in a big cell, point at the block or line that is there */
+      const struct pv_block *b = NULL;
+      for (pv_u64 x = lo; x < hi && !b; x += (hi - lo) / 16 ? (hi - lo) / 16 : 1)
+         b = pv_heap_find(&a->model.heap, x);
+      if (b && b->addr >= lo && b->addr < hi)
+         addr = b->addr;
+   }
+   pv_card_build(c, &a->model, addr, lo, hi, a->t_frame);
+   return 1;
+}
+
+static struct pv_rgb style_color(int st)
+{
+   switch (st) {
+   case PV_CS_TITLE:  return PV_C_TEXT;
+   case PV_CS_DIM:    return PV_C_DIM;
+   case PV_CS_ACCENT: return PV_C_ACCENT;
+   case PV_CS_WARN:   return PV_C_FREED;
+   default:           return PV_C_TEXT;
+   }
+}
+
+static void hover(struct pv_app *a)
+{
+   struct pv_card c;
+   int row, col;
+   if (!pv_hud_hover_card(a, &c, &row, &col))
+      return;
+   const struct pv_screen *s = &a->scr;
+   int ax, ay;
+   if (row >= 0) {
+      SDL_Rect cell = { pv_screen_col_x(s, col), pv_screen_row_y(s, row),
+                        pv_screen_col_x(s, col + 1) - pv_screen_col_x(s, col), PV_ROW_PX };
+      SDL_Rect hl = { cell.x - 1, cell.y - 1, cell.w + 2, cell.h + 2 };
+      frame(a->ren, &hl, PV_C_HOVER);
+      ax = cell.x + cell.w;
+      ay = cell.y + cell.h;
+   } else {
+      ax = s->map.x + 20;
+      ay = s->map.y + 20;
+   }
+   int maxlen = 0;
+   for (int i = 0; i < c.n; i++) {
+      int l = (int)strlen(c.l[i].text);
+      if (l > maxlen) maxlen = l;
+   }
+   struct pv_font *f = &a->small;
+   int w = pv_text_w(f, maxlen) + 20, h = c.n * f->height + 14;
+   int x = ax + 14, y = ay + 10;
+   if (x + w > s->W - 4) x = ax - w - 24;
+   if (x < 4) x = 4;
+   if (y + h > s->H - 4) y = s->H - 4 - h;
+   if (y < 4) y = 4;
+   SDL_Rect box = { x, y, w, h };
+   fill(a->ren, &box, PV_C_CARD, 238);
+   frame(a->ren, &box, PV_C_GAP);
+   for (int i = 0; i < c.n; i++)
+      pv_text(i == 0 ? &a->font : f, x + 10, y + 7 + i * f->height - (i == 0 ? 2 : 0),
+              style_color(c.l[i].style), c.l[i].text);
+}
+
+/* ---- help ------------------------------------------------------------ */
+
+static void help(struct pv_app *a)
+{
+   static const char *lines[] = {
+      "Keys",
+      "",
+      "h  F1            this help (any key closes it)",
+      "q  Esc           close the viewer (the program runs on, unwatched)",
+      "space            pause / resume the program",
+      "f                follow mode: keep the busiest region in view",
+      "+  -             zoom in / out (bytes per cell x2, 1 B .. 4 KiB)",
+      "Ctrl+wheel       zoom around the mouse",
+      "0                zoom out to see everything",
+      "wheel  drag      scroll (also the scrollbar)",
+      "Up Down          scroll a few rows",
+      "PgUp PgDn        scroll a page",
+      "Home End         lowest / highest addresses",
+      "[  ]             heat half-life shorter / longer",
+      "<  >             timeline: time per column shorter / longer",
+      "c                show / hide code regions",
+      "s  F12           save a screenshot (PNG named after the program and time)",
+      "",
+      "Mouse over a cell: address, region, heap block with allocation stack,",
+      "last access with code site and thread, read/write counts.",
+      "",
+      "Colours: reads green, writes red, both yellow, kernel (system calls) azure;",
+      "allocated but untouched heap is dim violet.  Live heap blocks are outlined,",
+      "freed blocks fade out in orange.  Heat halves every half-life.",
+   };
+   int n = (int)(sizeof lines / sizeof lines[0]);
+   struct pv_font *f = &a->font;
+   int maxlen = 0;
+   for (int i = 0; i < n; i++)
+      if ((int)strlen(lines[i]) > maxlen)
+         maxlen = (int)strlen(lines[i]);
+   int w = pv_text_w(f, maxlen) + 48, h = n * f->height + 40;
+   SDL_Rect box = { (a->scr.W - w) / 2, (a->scr.H - h) / 2, w, h };
+   SDL_Rect all = { 0, 0, a->scr.W, a->scr.H };
+   fill(a->ren, &all, PV_C_BG, 150);
+   fill(a->ren, &box, PV_C_CARD, 245);
+   frame(a->ren, &box, PV_C_ACCENT);
+   for (int i = 0; i < n; i++)
+      pv_text(i == 0 ? &a->big : f, box.x + 24, box.y + 20 + i * f->height,
+              i == 0 ? PV_C_ACCENT : (lines[i][0] && lines[i][1] == ' ' ? PV_C_TEXT : PV_C_TEXT),
+              lines[i]);
+}
+
+void pv_hud_draw(struct pv_app *a)
+{
+   top_bar(a);
+   captions(a);
+   status_bar(a);
+   hover(a);
+   if (a->show_help)
+      help(a);
+}

@@ -1,0 +1,229 @@
+/* ingest.c -- drains the ring into the model (see ingest.h).
+ *
+ * Access records (16 bytes) take a tight path with no allocation; the other
+ * record types are checked with pv_rec_check and decoded field by field. */
+#include "ingest.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "pv_stream.h"
+#include "util.h"
+
+static void do_info(struct pv_model *m, const pv_u8 *rec, size_t len, pv_u64 h)
+{
+   m->have_info = 1;
+   m->pid = PV_HDR_A32(h);
+   m->start_ns = pv_rec_word(rec, 1);
+   m->info_flags = (pv_u32)pv_rec_word(rec, 2);
+   size_t off = 32;
+   size_t cl = 0;
+   m->cmdline[0] = 0;
+   m->prog[0] = 0;
+   for (int i = 0; off < len; i++) {
+      const char *s = pv_rec_string(rec, len, off);
+      if (!*s)
+         break;
+      if (i == 0)
+         snprintf(m->prog, sizeof m->prog, "%s", s);
+      int w = snprintf(m->cmdline + cl, sizeof m->cmdline - cl, "%s%s", i ? " " : "", s);
+      if (w > 0)
+         cl += (size_t)w;
+      if (cl >= sizeof m->cmdline)
+         cl = sizeof m->cmdline - 1;
+      off += strlen(s) + 1;
+   }
+}
+
+size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, size_t n,
+                      pv_u64 pos, pv_u64 data_size, int *bad)
+{
+   size_t i = 0;
+   pv_u64 nacc = m->n_access, limit = in->access_limit;
+   pv_u64 cl = 0, cs = 0, cm = 0;
+   *bad = 0;
+   while (i < n) {
+      const pv_u8 *rec = p + i;
+      pv_u64 h;
+      memcpy(&h, rec, 8);
+      unsigned t = PV_HDR_TYPE(h);
+      if (__builtin_expect(t - 1u < 3u, 1)) {
+         if (i + 16 > n) {
+            *bad = 1;
+            break;
+         }
+         if (limit && nacc >= limit)
+            break;
+         pv_u64 addr;
+         memcpy(&addr, rec + 8, 8);
+         pv_model_access(m, t, addr, PV_HDR_N16(h), PV_HDR_A32(h));
+         nacc++;
+         cl += t == PV_REC_LOAD;
+         cs += t == PV_REC_STORE;
+         cm += t == PV_REC_MODIFY;
+         i += 16;
+         continue;
+      }
+      size_t len = pv_rec_check(rec, n - i, pos + i, data_size);
+      if (len == 0) {
+         *bad = 1;
+         break;
+      }
+      m->counts[t]++;
+      switch (t) {
+      case PV_REC_PAD:
+         break;
+      case PV_REC_KREAD:
+      case PV_REC_KWRITE:
+         pv_model_kaccess(m, t == PV_REC_KWRITE, pv_rec_word(rec, 1), pv_rec_word(rec, 2),
+                          PV_HDR_A32(h));
+         break;
+      case PV_REC_THREAD:
+         m->tid = PV_HDR_A32(h);
+         break;
+      case PV_REC_SITE:
+         pv_symtab_add_site(&m->sym, rec, len);
+         break;
+      case PV_REC_STACK:
+         pv_symtab_add_stack(&m->sym, rec, len);
+         break;
+      case PV_REC_ALLOC:
+         pv_model_alloc(m, pv_rec_word(rec, 1), pv_rec_word(rec, 2),
+                        (pv_u32)pv_rec_word(rec, 3), PV_HDR_A32(h), PV_HDR_SUB(h));
+         break;
+      case PV_REC_FREE:
+         pv_model_free_block(m, pv_rec_word(rec, 1), (pv_u32)pv_rec_word(rec, 3), PV_HDR_A32(h));
+         break;
+      case PV_REC_MAP:
+         pv_model_map(m, pv_rec_word(rec, 1), pv_rec_word(rec, 2), PV_HDR_SUB(h),
+                      PV_HDR_A32(h), pv_rec_string(rec, len, 32));
+         break;
+      case PV_REC_UNMAP:
+         pv_model_unmap(m, pv_rec_word(rec, 1), pv_rec_word(rec, 2));
+         break;
+      case PV_REC_PROTECT:
+         pv_model_protect(m, pv_rec_word(rec, 1), pv_rec_word(rec, 2), PV_HDR_A32(h));
+         break;
+      case PV_REC_REMAP:
+         pv_model_remap(m, pv_rec_word(rec, 1), pv_rec_word(rec, 2), pv_rec_word(rec, 3));
+         break;
+      case PV_REC_THREAD_CREATE:
+         m->threads_live++;
+         break;
+      case PV_REC_THREAD_EXIT:
+         if (m->threads_live)
+            m->threads_live--;
+         break;
+      case PV_REC_THREAD_STACK:
+         pv_regions_thread_stack(&m->regions, PV_HDR_A32(h), pv_rec_word(rec, 1),
+                                 pv_rec_word(rec, 2));
+         break;
+      case PV_REC_NAME:
+         pv_regions_name(&m->regions, pv_rec_word(rec, 1), pv_rec_word(rec, 2),
+                         pv_rec_string(rec, len, 24), PV_HDR_A32(h));
+         break;
+      case PV_REC_MARK:
+         snprintf(m->mark, sizeof m->mark, "%s", pv_rec_string(rec, len, 8));
+         break;
+      case PV_REC_EXEC:
+         m->execed = 1;
+         snprintf(m->exec_path, sizeof m->exec_path, "%s", pv_rec_string(rec, len, 8));
+         break;
+      case PV_REC_INFO:
+         do_info(m, rec, len, h);
+         break;
+      case PV_REC_EXIT:
+         m->exited = 1;
+         m->exit_signal = PV_HDR_SUB(h);
+         m->exit_status = PV_HDR_A32(h);
+         break;
+      case PV_REC_TIME:
+         m->time_ns = pv_rec_word(rec, 1);
+         break;
+      case PV_REC_DROPPED:
+         m->dropped += pv_rec_word(rec, 1);
+         break;
+      default:
+         break;                     /* TRACE, FORK: nothing to draw */
+      }
+      i += len;
+   }
+   m->n_load += cl;
+   m->n_store += cs;
+   m->n_modify += cm;
+   m->counts[PV_REC_LOAD] += cl;
+   m->counts[PV_REC_STORE] += cs;
+   m->counts[PV_REC_MODIFY] += cm;
+   m->n_access = nacc;
+   return i;
+}
+
+pv_u64 pv_ingest_run(struct pv_ingest *in, struct pv_model *m, double deadline)
+{
+   pv_u64 before = m->n_access;
+   pv_u64 recs = 0;
+   if (!in->attached || in->state != PV_IN_RUNNING)
+      return 0;
+   for (;;) {
+      if (in->access_limit && m->n_access >= in->access_limit)
+         break;
+      const pv_u8 *p;
+      size_t n;
+      int st = pv_reader_batch(&in->r, &p, &n);
+      if (st == PV_BATCH_END) {
+         in->state = PV_IN_ENDED;
+         break;
+      }
+      if (st == PV_BATCH_NONE)
+         break;
+      /* bite off up to 256 KiB at a time so the deadline is checked often */
+      if (n > (256u << 10)) {
+         /* cut at a record boundary: walk headers (cheap, mostly 16-byte) */
+         size_t cut = 0;
+         while (cut < (256u << 10)) {
+            pv_u64 h;
+            memcpy(&h, p + cut, 8);
+            size_t l = PV_IS_ACCESS(PV_HDR_TYPE(h)) ? 16 : pv_rec_check(p + cut, n - cut,
+                          (pv_u64)(p + cut - in->r.data), in->r.size);
+            if (l == 0)
+               break;
+            cut += l;
+         }
+         if (cut > 0)
+            n = cut;
+      }
+      int bad = 0;
+      size_t used = pv_ingest_span(in, m, p, n, (pv_u64)(p - in->r.data), in->r.size, &bad);
+      pv_reader_consume(&in->r, used);
+      in->bytes += used;
+      recs += used / 16;
+      if (bad) {
+         in->state = PV_IN_CORRUPT;
+         snprintf(in->error, sizeof in->error, "corrupt record at stream offset %llu",
+                  (unsigned long long)in->r.tail);
+         break;
+      }
+      if (used < n)                  /* access limit */
+         break;
+      if (pv_now() >= deadline)
+         break;
+   }
+   (void)before;
+   return recs;
+}
+
+double pv_ingest_fill(const struct pv_ingest *in)
+{
+   if (!in->attached || !in->r.ctrl)
+      return 0;
+   pv_u64 head = __atomic_load_n(&in->r.ctrl->head, __ATOMIC_ACQUIRE);
+   return (double)(head - in->r.tail) / (double)in->r.size;
+}
+
+void pv_ingest_publish_counts(struct pv_ingest *in, const struct pv_model *m)
+{
+   if (!in->attached || !in->r.ctrl)
+      return;
+   for (int t = 0; t <= PV_REC_LAST; t++)
+      in->r.ctrl->counts[t] = m->counts[t];
+}

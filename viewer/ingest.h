@@ -1,0 +1,41 @@
+/* ingest.h -- drains the ring into the model with a time budget. */
+#ifndef PV_VIEW_INGEST_H
+#define PV_VIEW_INGEST_H
+
+#include "pv_ring.h"
+#include "model.h"
+
+enum pv_ingest_state {
+   PV_IN_RUNNING = 0,   /* more may come */
+   PV_IN_ENDED,         /* the producer finished and everything was read */
+   PV_IN_CORRUPT        /* a bad record: stopped reading */
+};
+
+struct pv_ingest {
+   struct pv_reader r;
+   int      attached;
+   int      state;
+   pv_u64   bytes;              /* consumed so far */
+   pv_u64   access_limit;       /* stop after this many accesses (0: none) */
+   char     error[160];
+};
+
+/* Read records into M until the ring is empty, DEADLINE (pv_now() clock)
+ * passes or the access limit is reached.  Returns the number of records
+ * handled. */
+pv_u64 pv_ingest_run(struct pv_ingest *in, struct pv_model *m, double deadline);
+
+/* Decode the records in P[0..N) into M; stop early (returning the bytes
+ * used) when the access limit is hit.  POS is P's offset in the data area
+ * (for padding), DATA_SIZE the data area's size.  *BAD is set on a corrupt
+ * record.  Exposed for tests. */
+size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, size_t n,
+                      pv_u64 pos, pv_u64 data_size, int *bad);
+
+/* Fraction of the ring in use, 0..1. */
+double pv_ingest_fill(const struct pv_ingest *in);
+
+/* Publish the model's record counts into the control page. */
+void pv_ingest_publish_counts(struct pv_ingest *in, const struct pv_model *m);
+
+#endif

@@ -1,0 +1,468 @@
+/* main.c -- pervert-view: options, SDL setup, and the main loop.
+ *
+ * Each turn of the loop: handle input; drain the ring into the model until
+ * the frame is due (longer when the ring is filling up: the producer must
+ * never wait for the viewer); then one frame: decay and add heat, feed the
+ * timeline, let follow mode move the view, follow view/layout changes with
+ * the textures, draw map + timeline + text, take a screenshot if one is due,
+ * present.  Headless (--screenshot) runs the same loop on SDL's offscreen
+ * (or dummy) video driver and exits after the screenshot. */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <SDL2/SDL.h>
+#include <SDL2/SDL_image.h>
+#include <SDL2/SDL_ttf.h>
+
+#include "app.h"
+#include "hud.h"
+#include "input.h"
+#include "mapdraw.h"
+#include "seed.h"
+#include "shot.h"
+#include "util.h"
+
+#define TL_PX_PER_COLUMN 2
+
+static int video_init(struct pv_app *a, char *err, size_t n)
+{
+   const char *drv = getenv("SDL_VIDEODRIVER");
+   int chose = 0;
+   if (a->opts.software)
+      SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+   if (a->headless) {
+      if (!drv || !*drv) {
+         setenv("SDL_VIDEODRIVER", "offscreen", 1);
+         chose = 1;
+      }
+   } else if ((!drv || !*drv) && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY")) {
+      snprintf(err, n, "DISPLAY is not set");
+      return -1;
+   }
+   if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+      if (!chose) {
+         snprintf(err, n, "%s", SDL_GetError());
+         return -1;
+      }
+      setenv("SDL_VIDEODRIVER", "dummy", 1);
+      if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+         snprintf(err, n, "%s", SDL_GetError());
+         return -1;
+      }
+   }
+   char title[300];
+   snprintf(title, sizeof title, "pervert");
+   Uint32 flags = a->headless ? SDL_WINDOW_HIDDEN : SDL_WINDOW_RESIZABLE;
+   a->win = SDL_CreateWindow(title, SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
+                             a->opts.width, a->opts.height, flags);
+   if (!a->win) {
+      snprintf(err, n, "%s", SDL_GetError());
+      return -1;
+   }
+   a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_TARGETTEXTURE);
+   if (!a->ren && !a->opts.software) {
+      SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+      a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_TARGETTEXTURE);
+   }
+   if (!a->ren) {
+      snprintf(err, n, "%s", SDL_GetError());
+      return -1;
+   }
+   SDL_RendererInfo info;
+   if (SDL_GetRendererInfo(a->ren, &info) == 0)
+      snprintf(a->renderer_name, sizeof a->renderer_name, "%s", info.name);
+   return 0;
+}
+
+static void fonts_open(struct pv_app *a)
+{
+   int h = a->scr.H ? a->scr.H : a->opts.height;
+   int px = h / 58;
+   if (px < 12) px = 12;
+   if (px > 22) px = 22;
+   const char *path = pv_font_default_path();
+   pv_font_close(&a->font);
+   pv_font_close(&a->small);
+   pv_font_close(&a->big);
+   if (pv_font_open(&a->font, a->ren, path, px) != 0)
+      fprintf(stderr, "pervert-view: cannot open the font %s (%s): no text\n", path, TTF_GetError());
+   pv_font_open(&a->small, a->ren, path, px * 7 / 8 > 11 ? px * 7 / 8 : 11);
+   char bold[512];
+   snprintf(bold, sizeof bold, "%s", path);
+   char *dot = strstr(bold, ".ttf");
+   if (dot && (size_t)(dot - bold) + 10 < sizeof bold) {
+      strcpy(dot, "-Bold.ttf");
+      if (access(bold, R_OK) != 0)
+         snprintf(bold, sizeof bold, "%s", path);
+   }
+   pv_font_open(&a->big, a->ren, bold, px * 5 / 4);
+}
+
+static void screen_layout(struct pv_app *a)
+{
+   int w, h;
+   SDL_GetRendererOutputSize(a->ren, &w, &h);
+   pv_screen_layout(&a->scr, w, h, a->view.cols ? a->view.cols : a->opts.cols,
+                    a->font.height ? a->font.height : 16, a->font.advance ? a->font.advance : 8,
+                    a->small.height ? a->small.height : 14);
+}
+
+static int tl_columns(const struct pv_app *a)
+{
+   int c = a->scr.tl.w / TL_PX_PER_COLUMN;
+   return c > 1 ? c : 1;
+}
+
+/* Make the textures and the model's increments follow the view. */
+static void apply_view(struct pv_app *a)
+{
+   struct pv_geom g = { a->view.cell_shift, a->view.cols, a->view.top, a->view.rows };
+   int same = a->applied_ok && g.cell_shift == a->applied.cell_shift
+              && g.cols == a->applied.cols && g.top == a->applied.top
+              && g.rows == a->applied.rows
+              && a->lay.regions_gen == a->lay_applied.regions_gen
+              && a->lay.row_shift == a->lay_applied.row_shift
+              && a->lay.hide_code == a->lay_applied.hide_code;
+   if (same)
+      return;
+   int exact = 0;
+   if (a->applied_ok) {
+      pv_remap_plan(&a->plan, &a->lay_applied, &a->applied, &a->lay, &g);
+      pv_timeline_remap(&a->tl, &a->plan, g.rows);
+      /* same zoom: move the heat exactly; else start from the line counters */
+      exact = g.cell_shift == a->applied.cell_shift;
+      pv_heat_remap(&a->heat, exact ? &a->plan : NULL, (int)g.cols, g.rows);
+   } else {
+      pv_heat_resize(&a->heat, (int)g.cols, g.rows);
+      pv_timeline_resize(&a->tl, tl_columns(a), g.rows);
+   }
+   /* cells that were not in view: heat from the line counters */
+   size_t n = (size_t)g.cols * g.rows;
+   if (n > a->seed_n) {
+      free(a->seed);
+      a->seed = malloc(n * sizeof *a->seed);
+      a->seed_n = a->seed ? n : 0;
+   }
+   if (a->seed) {
+      pv_seed_heat(&a->model, &a->lay, &g, exact ? &a->plan : NULL, a->model.now_ms,
+                   a->heat.half_life_ms, a->seed);
+      pv_heat_add_texels(&a->heat, a->seed);
+   }
+   pv_model_set_view(&a->model, &a->lay, g.cell_shift, g.cols, g.top, g.rows);
+   pv_layout_copy(&a->lay_applied, &a->lay);
+   a->applied = g;
+   a->applied_ok = 1;
+}
+
+static void update_layout(struct pv_app *a)
+{
+   int rs = pv_view_row_shift(&a->view);
+   if (a->lay.regions_gen != a->model.regions.gen || a->lay.row_shift != rs
+       || a->lay.hide_code != a->view.hide_code || (a->lay.n == 0 && a->model.regions.n))
+      pv_layout_build(&a->lay, &a->model.regions, rs, a->view.hide_code);
+}
+
+static void handle_resize(struct pv_app *a)
+{
+   a->resized = 0;
+   int old_tl = a->scr.tl.w;
+   fonts_open(a);
+   screen_layout(a);
+   a->view.rows = a->scr.rows;
+   if (a->scr.tl.w != old_tl && a->applied_ok)
+      pv_timeline_resize(&a->tl, tl_columns(a), a->applied.rows);
+}
+
+static void print_probes(struct pv_app *a)
+{
+   const struct pv_screen *s = &a->scr;
+   printf("geometry map %d %d %d %d rows %d cols %u cell %llu timeline %d %d %d %d renderer %s heat %s\n",
+          s->map.x, s->map.y, s->map.w, s->map.h, a->applied.rows, a->applied.cols,
+          1ull << a->applied.cell_shift, s->tl.x, s->tl.y, s->tl.w, s->tl.h,
+          a->renderer_name, a->heat.gpu ? "gpu" : "cpu");
+   for (int i = 0; i < a->opts.nprobes; i++) {
+      int row, col;
+      pv_u64 ad = a->opts.probes[i];
+      if (pv_view_locate(&a->view, &a->lay_applied, ad, &row, &col)) {
+         int x0 = pv_screen_col_x(s, col), x1 = pv_screen_col_x(s, col + 1);
+         printf("probe 0x%llx %d %d %d %d\n", (unsigned long long)ad, x0, pv_screen_row_y(s, row),
+                x1 - x0, PV_ROW_PX);
+      } else {
+         printf("probe 0x%llx offscreen\n", (unsigned long long)ad);
+      }
+   }
+   if (a->opts.have_hover) {
+      struct pv_card c;
+      int row, col;
+      if (pv_hud_hover_card(a, &c, &row, &col))
+         for (int i = 0; i < c.n; i++)
+            printf("hover: %s\n", c.l[i].text);
+   }
+   fflush(stdout);
+}
+
+static void rates(struct pv_app *a, double now)
+{
+   a->sec_frames++;
+   if (a->sec_t0 == 0) {
+      a->sec_t0 = now;
+      a->sec_acc = a->model.n_access;
+      return;
+   }
+   double el = now - a->sec_t0;
+   if (el < (a->frames < 120 ? 0.25 : 1.0))
+      return;                         /* quick first estimates, then per second */
+   a->fps = a->sec_frames / el;
+   a->eps = (double)(a->model.n_access - a->sec_acc) / el;
+   if (a->opts.stats) {
+      fprintf(stderr, "pervert-view: %.1f fps  %.2f M acc/s  ring %.0f%%  ingest %.0f%%  "
+              "draw %.0f%%  [%s %s, %dx%d]\n",
+              a->fps, a->eps / 1e6, pv_ingest_fill(&a->in) * 100, a->ingest_acc / el * 100,
+              a->draw_acc / el * 100, a->renderer_name, a->heat.gpu ? "gpu heat" : "cpu heat",
+              a->scr.W, a->scr.H);
+   }
+   a->ingest_s = a->ingest_acc;
+   a->draw_s = a->draw_acc;
+   a->ingest_acc = a->draw_acc = 0;
+   a->sec_frames = 0;
+   a->sec_t0 = now;
+   a->sec_acc = a->model.n_access;
+}
+
+static void detach(struct pv_app *a)
+{
+   if (a->detached || !a->in.attached)
+      return;
+   pv_ingest_publish_counts(&a->in, &a->model);
+   int finished = a->in.state == PV_IN_ENDED && a->model.exited;
+   pv_reader_detach(&a->in.r, finished ? PV_CONS_FINISHED : PV_CONS_GONE);
+   a->in.attached = 0;
+   a->detached = 1;
+}
+
+/* Draw one frame; returns 1 when a headless run is done. */
+static int frame(struct pv_app *a)
+{
+   double now = pv_now();
+   double dt = a->t_frame > 0 ? now - a->t_frame : 0;
+   a->t_frame = now;
+   int ended = a->in.state != PV_IN_RUNNING;
+
+   /* heat: the time that passed, then this frame's accesses */
+   pv_heat_decay(&a->heat, dt * 1000.0);
+   pv_heat_add(&a->heat, &a->model);
+   pv_timeline_accumulate(&a->tl, &a->model);
+   pv_model_clear_inc(&a->model);
+   a->tl.frozen = ended;
+   pv_timeline_tick(&a->tl, now);
+
+   /* where to look */
+   pv_view_follow_tick(&a->view, &a->model, now);
+   update_layout(a);
+   pv_view_settle(&a->view, &a->lay);
+   apply_view(a);
+
+   /* headless: is the screenshot due? */
+   int shoot = 0;
+   if (a->headless && !a->shot_taken) {
+      if (ended)
+         shoot = 1;
+      else if (a->opts.after_accesses && a->model.n_access >= a->opts.after_accesses)
+         shoot = 1;
+      else if (a->opts.after_is_time && now - a->t_start >= a->opts.after_seconds)
+         shoot = 1;
+   }
+
+   SDL_SetRenderTarget(a->ren, NULL);
+   SDL_SetRenderDrawBlendMode(a->ren, SDL_BLENDMODE_NONE);
+   SDL_SetRenderDrawColor(a->ren, PV_C_BG.r, PV_C_BG.g, PV_C_BG.b, 255);
+   SDL_RenderClear(a->ren);
+   if (a->applied_ok && a->scr.tl.w > 0)
+      pv_timeline_draw(&a->tl, &a->scr.tl);
+   pv_mapdraw(a);
+   pv_hud_draw(a);
+
+   int done = 0;
+   if (shoot) {
+      char err[256];
+      if (a->opts.nprobes || a->opts.have_hover)
+         print_probes(a);
+      if (pv_shot_save(a->ren, a->opts.screenshot, err, sizeof err) != 0) {
+         fprintf(stderr, "pervert-view: %s\n", err);
+         done = 2;
+      } else {
+         done = 1;
+      }
+      a->shot_taken = 1;
+   }
+   if (a->shot_request) {
+      char name[300], err[256];
+      a->shot_request = 0;
+      pv_shot_name(name, sizeof name, a->model.prog);
+      if (pv_shot_save(a->ren, name, err, sizeof err) == 0)
+         snprintf(a->toast, sizeof a->toast, "saved %s", name);
+      else
+         snprintf(a->toast, sizeof a->toast, "screenshot failed: %s", err);
+      a->toast_until = now + 3.0;
+   }
+   SDL_RenderPresent(a->ren);
+   a->frames++;
+   rates(a, now);
+   return done;
+}
+
+static void set_title(struct pv_app *a)
+{
+   static int done;
+   if (done || !a->model.have_info || a->headless)
+      return;
+   char t[600];
+   snprintf(t, sizeof t, "pervert - %s", a->model.cmdline);
+   SDL_SetWindowTitle(a->win, t);
+   done = 1;
+}
+
+int main(int argc, char **argv)
+{
+   static struct pv_app app;
+   struct pv_app *a = &app;
+   char err[512];
+   int rc = pv_opts_parse(&a->opts, argc, argv, err, sizeof err);
+   if (rc == 1)
+      return 0;
+   if (rc < 0) {
+      fprintf(stderr, "pervert-view: %s\n", err);
+      return 2;
+   }
+   signal(SIGPIPE, SIG_IGN);
+   if (pv_model_init(&a->model) != 0) {
+      fprintf(stderr, "pervert-view: out of memory\n");
+      return 2;
+   }
+   /* attach first: the program waits for us */
+   if (pv_reader_attach(&a->in.r, a->opts.ring, err, sizeof err) != 0) {
+      fprintf(stderr, "pervert-view: %s\n", err);
+      return 2;
+   }
+   a->in.attached = 1;
+   a->in.access_limit = a->opts.after_accesses;
+   a->headless = a->opts.screenshot != NULL;
+   a->hover_forced = a->opts.have_hover;
+
+   if (video_init(a, err, sizeof err) != 0) {
+      fprintf(stderr, "pervert-view: no display (%s): run with --screenshot=FILE for headless use\n",
+              err);
+      detach(a);
+      return 1;
+   }
+   TTF_Init();
+   IMG_Init(IMG_INIT_PNG);
+   a->scr.H = a->opts.height;
+   fonts_open(a);
+   int force_cpu = a->opts.software || strcmp(a->renderer_name, "software") == 0;
+   pv_heat_init(&a->heat, a->ren, force_cpu, a->opts.half_life_ms);
+   pv_timeline_init(&a->tl, a->ren, a->opts.slice_ms);
+   screen_layout(a);
+   pv_view_init(&a->view, a->opts.cols, a->opts.zoom_shift, a->scr.rows);
+   if (a->opts.have_goto)
+      pv_view_goto(&a->view, a->opts.goto_addr);
+   pv_layout_init(&a->lay);
+   pv_layout_init(&a->lay_applied);
+   a->t_start = pv_now();
+   a->model.now = a->t_start;
+   a->model.now_ms = 1;
+   update_layout(a);
+   apply_view(a);
+
+   double frame_s = a->opts.fps > 0 ? 1.0 / a->opts.fps : 0.0;
+   double next_frame = a->t_start;
+   int done = 0;
+   while (!a->quit && !done) {
+      double t0 = pv_now();
+      SDL_Event e;
+      while (SDL_PollEvent(&e))
+         pv_input_event(a, &e);
+      if (a->quit)
+         break;
+      if (a->resized)
+         handle_resize(a);
+
+      /* ingest until the frame is due */
+      double due = frame_s > 0 ? next_frame : t0 + 0.004;
+      if (due < t0)
+         due = t0 + 0.002;
+      for (;;) {
+         a->model.now = pv_now();
+         a->model.now_ms = (pv_u32)((a->model.now - a->t_start) * 1000.0) + 1;
+         pv_u64 got = pv_ingest_run(&a->in, &a->model, due);
+         double t = pv_now();
+         if (t >= due || a->in.state != PV_IN_RUNNING || !a->in.attached)
+            break;
+         if (a->in.access_limit && a->model.n_access >= a->in.access_limit)
+            break;
+         if (got == 0) {
+            /* nothing there: nap, but not past the frame */
+            if (due - t > 0.0015)
+               pv_reader_wait(&a->in.r, 1);
+            else
+               break;
+         }
+      }
+      /* behind?  spend more time ingesting, less drawing */
+      if (a->in.attached && a->in.state == PV_IN_RUNNING && pv_ingest_fill(&a->in) > 0.5) {
+         double until = pv_now() + 0.06;
+         while (pv_ingest_fill(&a->in) > 0.2 && pv_now() < until
+                && !(a->in.access_limit && a->model.n_access >= a->in.access_limit)) {
+            a->model.now = pv_now();
+            a->model.now_ms = (pv_u32)((a->model.now - a->t_start) * 1000.0) + 1;
+            if (pv_ingest_run(&a->in, &a->model, until) == 0)
+               break;
+         }
+      }
+      pv_ingest_publish_counts(&a->in, &a->model);
+      double t1 = pv_now();
+      a->ingest_acc += t1 - t0;
+      set_title(a);
+      if (a->in.state == PV_IN_CORRUPT && !a->detached) {
+         fprintf(stderr, "pervert-view: %s\n", a->in.error);
+         detach(a);
+      }
+      if (a->in.state == PV_IN_ENDED && !a->detached && !a->headless)
+         detach(a);
+
+      done = frame(a);
+      a->draw_acc += pv_now() - t1;
+      if (frame_s > 0) {
+         next_frame += frame_s;
+         double now = pv_now();
+         if (next_frame < now - frame_s)
+            next_frame = now;          /* fell behind: do not try to catch up */
+      }
+      if (!a->headless && a->detached && frame_s > 0) {
+         /* the program is over: idle politely until the user quits */
+         double now = pv_now();
+         if (next_frame > now)
+            SDL_Delay((Uint32)((next_frame - now) * 1000));
+      }
+   }
+   detach(a);
+   if (a->opts.stats)
+      fprintf(stderr, "pervert-view: %llu frames, %llu accesses, %llu records bytes %llu\n",
+              (unsigned long long)a->frames, (unsigned long long)a->model.n_access,
+              (unsigned long long)(a->in.bytes / 16), (unsigned long long)a->in.bytes);
+   pv_heat_destroy(&a->heat);
+   pv_timeline_destroy(&a->tl);
+   pv_font_close(&a->font);
+   pv_font_close(&a->small);
+   pv_font_close(&a->big);
+   SDL_DestroyRenderer(a->ren);
+   SDL_DestroyWindow(a->win);
+   IMG_Quit();
+   TTF_Quit();
+   SDL_Quit();
+   return done == 2 ? 1 : 0;
+}

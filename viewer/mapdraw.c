@@ -1,0 +1,400 @@
+/* mapdraw.c -- draws the memory map and its gutter (see mapdraw.h). */
+#include "mapdraw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "colors.h"
+#include "util.h"
+
+#define MAX_OUTLINES 6000
+
+static void color(SDL_Renderer *r, struct pv_rgb c, Uint8 alpha)
+{
+   SDL_SetRenderDrawColor(r, c.r, c.g, c.b, alpha);
+}
+
+/* ---- the untouched-allocation layer ---------------------------------- */
+
+struct base_ctx {
+   struct pv_app   *a;
+   const struct pv_vis *v;
+   int              dirty;
+};
+
+static int line_touched(const struct pv_stats *st, pv_u64 a)
+{
+   const struct pv_line *l = pv_stats_line(st, a);
+   return l && (l->reads | l->writes);
+}
+
+/* Has any line of [lo, hi) been accessed?  (At most 5 lines are sampled in
+ * big cells.) */
+static int range_touched(const struct pv_stats *st, pv_u64 lo, pv_u64 hi)
+{
+   pv_u64 l0 = lo >> PV_LINE_SHIFT, l1 = (hi - 1) >> PV_LINE_SHIFT;
+   if (l1 - l0 < 5) {
+      for (pv_u64 l = l0; l <= l1; l++)
+         if (line_touched(st, l << PV_LINE_SHIFT))
+            return 1;
+      return 0;
+   }
+   for (int k = 0; k < 5; k++) {
+      pv_u64 l = l0 + (l1 - l0) * (pv_u64)k / 4;
+      if (line_touched(st, l << PV_LINE_SHIFT))
+         return 1;
+   }
+   return 0;
+}
+
+static void base_block(void *ctx, const struct pv_block *b)
+{
+   struct base_ctx *bc = ctx;
+   struct pv_app *a = bc->a;
+   const struct pv_model *m = &a->model;
+   const struct pv_vis *v = bc->v;
+   pv_u64 lo = b->addr > v->lo ? b->addr : v->lo;
+   pv_u64 end = b->addr + (b->size ? b->size : 1);
+   pv_u64 hi = end < v->hi ? end : v->hi;
+   if (hi <= lo)
+      return;
+   int cs = m->cell_shift;
+   pv_u64 c0 = lo >> cs, c1 = (hi - 1) >> cs;
+   long base_idx = (long)((long long)((lo >> m->row_shift) + v->base) * m->cols
+                          + (c0 & (m->cols - 1)));
+   for (pv_u64 c = c0; c <= c1; c++) {
+      long idx = base_idx + (long)(c - c0);
+      if (idx < 0 || idx >= (long)a->base_w * a->base_h)
+         break;
+      pv_u64 clo = c << cs, chi = (c + 1) << cs;
+      if (clo < lo) clo = lo;
+      if (chi > hi) chi = hi;
+      if (!range_touched(&m->stats, clo, chi))
+         a->basebuf[idx] = 0xFF000000u | ((pv_u32)PV_C_UNTOUCHED.r << 16)
+                           | ((pv_u32)PV_C_UNTOUCHED.g << 8) | PV_C_UNTOUCHED.b;
+   }
+}
+
+void pv_mapdraw_base(struct pv_app *a, int force)
+{
+   struct pv_model *m = &a->model;
+   int w = (int)a->applied.cols, h = a->applied.rows;
+   if (!a->base || a->base_w != w || a->base_h != h) {
+      if (a->base)
+         SDL_DestroyTexture(a->base);
+      free(a->basebuf);
+      a->base = SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_ARGB8888,
+                                  SDL_TEXTUREACCESS_STREAMING, w, h);
+      a->basebuf = malloc((size_t)w * h * sizeof *a->basebuf);
+      a->base_w = w;
+      a->base_h = h;
+      if (!a->base || !a->basebuf)
+         return;
+      SDL_SetTextureBlendMode(a->base, SDL_BLENDMODE_BLEND);
+      SDL_SetTextureScaleMode(a->base, SDL_ScaleModeNearest);
+      force = 1;
+   }
+   if (!force && !m->base_dirty)
+      return;
+   if (!force && a->t_frame < a->base_next)
+      return;                        /* at most ~15 times a second */
+   a->base_next = a->t_frame + 0.066;
+   m->base_dirty = 0;
+   memset(a->basebuf, 0, (size_t)w * h * sizeof *a->basebuf);
+   struct base_ctx bc = { a, NULL, 0 };
+   for (unsigned i = 0; i < m->nvis; i++) {
+      bc.v = &m->vis[i];
+      pv_heap_visit(&m->heap, m->vis[i].lo, m->vis[i].hi, base_block, &bc);
+   }
+   SDL_UpdateTexture(a->base, NULL, a->basebuf, w * 4);
+}
+
+/* ---- outlines --------------------------------------------------------- */
+
+struct outline_ctx {
+   struct pv_app *a;
+   const struct pv_vis *v;
+   int count;
+   struct pv_rgb c;
+   Uint8 alpha;
+};
+
+/* Outline the cells of [addr, end) (clipped to the interval) . */
+static void outline_range(struct pv_app *a, const struct pv_vis *v, pv_u64 addr, pv_u64 end)
+{
+   const struct pv_model *m = &a->model;
+   const struct pv_screen *s = &a->scr;
+   pv_u64 lo = addr > v->lo ? addr : v->lo;
+   pv_u64 hi = end < v->hi ? end : v->hi;
+   if (hi <= lo)
+      return;
+   long r0 = (long)((long long)(lo >> m->row_shift) + v->base);
+   long r1 = (long)((long long)((hi - 1) >> m->row_shift) + v->base);
+   long c0 = (long)((lo >> m->cell_shift) & (m->cols - 1));
+   long c1 = (long)(((hi - 1) >> m->cell_shift) & (m->cols - 1));
+   if (addr < v->lo) { r0 = -1; c0 = 0; }          /* continues above the view */
+   if (end > v->hi && r1 >= m->rows - 1) { r1 = m->rows; c1 = (long)m->cols - 1; }
+   int L = s->map.x, R = s->map.x + s->map.w - 1;
+   int xa = pv_screen_col_x(s, c0), xb = pv_screen_col_x(s, c1 + 1) - 1;
+   int ya = pv_screen_row_y(s, r0), yb = pv_screen_row_y(s, r1 + 1) - 1;
+   if (r0 == r1) {
+      SDL_Rect rc = { xa, ya, xb - xa + 1, yb - ya + 1 };
+      SDL_RenderDrawRect(a->ren, &rc);
+      return;
+   }
+   int y0b = pv_screen_row_y(s, r0 + 1), y1a = pv_screen_row_y(s, r1);
+   SDL_Point p[9] = {
+      { xa, ya }, { R, ya }, { R, y1a - 1 }, { xb, y1a - 1 }, { xb, yb },
+      { L, yb }, { L, y0b }, { xa, y0b }, { xa, ya },
+   };
+   SDL_RenderDrawLines(a->ren, p, 9);
+}
+
+static void outline_block(void *ctx, const struct pv_block *b)
+{
+   struct outline_ctx *oc = ctx;
+   if (oc->count++ >= MAX_OUTLINES)
+      return;
+   outline_range(oc->a, oc->v, b->addr, b->addr + (b->size ? b->size : 1));
+}
+
+static void draw_outlines(struct pv_app *a)
+{
+   struct pv_model *m = &a->model;
+   SDL_Rect clip = a->scr.map;
+   clip.x -= 1; clip.y -= 1; clip.w += 2; clip.h += 2;
+   SDL_RenderSetClipRect(a->ren, &clip);
+   SDL_SetRenderDrawBlendMode(a->ren, SDL_BLENDMODE_BLEND);
+   /* freed blocks fade out */
+   struct pv_heap *h = &m->heap;
+   for (unsigned k = 1; k <= h->freed_n; k++) {
+      const struct pv_freed *f = &h->freed[(h->freed_head + PV_FREED_CAP - k) % PV_FREED_CAP];
+      double age = a->t_frame - f->when;
+      if (age >= PV_FREED_FADE_S)
+         break;                       /* older ones are older still */
+      if (age < 0)
+         age = 0;
+      Uint8 alpha = (Uint8)(255.0 * (1.0 - age / PV_FREED_FADE_S));
+      color(a->ren, PV_C_FREED, alpha);
+      for (unsigned i = 0; i < m->nvis; i++)
+         outline_range(a, &m->vis[i], f->addr, f->addr + (f->size ? f->size : 1));
+   }
+   /* live blocks */
+   struct outline_ctx oc = { a, NULL, 0, PV_C_OUTLINE, 255 };
+   color(a->ren, PV_C_OUTLINE, 255);
+   for (unsigned i = 0; i < m->nvis; i++) {
+      oc.v = &m->vis[i];
+      pv_heap_visit(h, m->vis[i].lo, m->vis[i].hi, outline_block, &oc);
+   }
+   SDL_RenderSetClipRect(a->ren, NULL);
+}
+
+/* ---- mapped cells, separators ---------------------------------------- */
+
+static void fill_cells(struct pv_app *a, long row, long c0, long c1)
+{
+   const struct pv_screen *s = &a->scr;
+   SDL_Rect rc = { pv_screen_col_x(s, c0), pv_screen_row_y(s, row),
+                   pv_screen_col_x(s, c1 + 1) - pv_screen_col_x(s, c0), PV_ROW_PX };
+   SDL_RenderFillRect(a->ren, &rc);
+}
+
+static void draw_segments(struct pv_app *a)
+{
+   const struct pv_layout *L = &a->lay_applied;
+   const struct pv_geom *g = &a->applied;
+   const struct pv_screen *s = &a->scr;
+   long long top = g->top, bottom = g->top + g->rows;
+   long mask = (long)g->cols - 1;
+   SDL_SetRenderDrawBlendMode(a->ren, SDL_BLENDMODE_NONE);
+   color(a->ren, PV_C_MAPPED, 255);
+   for (unsigned i = pv_layout_first_seg_from_row(L, top); i < L->n; i++) {
+      const struct pv_seg *sg = &L->s[i];
+      if (sg->row0 >= bottom)
+         break;
+      long long first = sg->row0, last = sg->row0 + sg->nrows - 1;
+      long long r0 = first > top ? first : top, r1 = last < bottom - 1 ? last : bottom - 1;
+      long cs = (long)((sg->start >> g->cell_shift) & (pv_u64)mask);
+      long ce = (long)(((sg->end - 1) >> g->cell_shift) & (pv_u64)mask);
+      for (long long r = r0; r <= r1;) {
+         long a0 = (r == first) ? cs : 0;
+         long a1 = (r == last) ? ce : mask;
+         if (a0 == 0 && a1 == mask && r != last) {
+            /* a run of full rows in one rectangle */
+            long long re = r1 < last - 1 ? r1 : last - 1;
+            SDL_Rect rc = { s->map.x, pv_screen_row_y(s, (long)(r - top)), s->map.w,
+                            (int)(re - r + 1) * PV_ROW_PX };
+            SDL_RenderFillRect(a->ren, &rc);
+            r = re + 1;
+            continue;
+         }
+         fill_cells(a, (long)(r - top), a0, a1);
+         r++;
+      }
+   }
+}
+
+static void draw_separators(struct pv_app *a)
+{
+   const struct pv_layout *L = &a->lay_applied;
+   const struct pv_geom *g = &a->applied;
+   const struct pv_screen *s = &a->scr;
+   SDL_SetRenderDrawBlendMode(a->ren, SDL_BLENDMODE_NONE);
+   color(a->ren, PV_C_GAP, 255);
+   unsigned i = pv_layout_first_seg_from_row(L, g->top);
+   if (i > 0)
+      i--;
+   for (; i + 1 < L->n; i++) {
+      long long gap0 = L->s[i].row0 + L->s[i].nrows;
+      if (gap0 >= g->top + g->rows)
+         break;
+      if (gap0 + PV_GAP_ROWS <= g->top)
+         continue;
+      int y = pv_screen_row_y(s, (long)(gap0 - g->top)) + PV_GAP_ROWS * PV_ROW_PX / 2;
+      if (y < s->map.y || y >= s->map.y + s->map.h)
+         continue;
+      for (int x = s->map.x; x < s->map.x + s->map.w; x += 6)
+         SDL_RenderDrawLine(a->ren, x, y, x + 2 < s->map.x + s->map.w ? x + 2 : s->map.x + s->map.w - 1, y);
+      if (s->tl.w > 0)
+         for (int x = s->tl.x; x < s->tl.x + s->tl.w; x += 6)
+            SDL_RenderDrawLine(a->ren, x, y, x + 2 < s->tl.x + s->tl.w ? x + 2 : s->tl.x + s->tl.w - 1, y);
+   }
+}
+
+/* ---- gutter labels --------------------------------------------------- */
+
+struct label { int y; int named; char text[96]; char sub[48]; };
+
+static int cmp_label(const void *x, const void *y)
+{
+   const struct label *p = x, *q = y;
+   return p->y != q->y ? (p->y < q->y ? -1 : 1) : (p->named - q->named);
+}
+
+static void draw_labels(struct pv_app *a)
+{
+   const struct pv_layout *L = &a->lay_applied;
+   const struct pv_geom *g = &a->applied;
+   const struct pv_screen *s = &a->scr;
+   struct pv_regions *rs = &a->model.regions;
+   static struct label lab[512];
+   int n = 0;
+   long long top = g->top, bottom = g->top + g->rows;
+   char b1[32];
+   for (unsigned i = pv_layout_first_seg_from_row(L, top); i < L->n && n < 500; i++) {
+      const struct pv_seg *sg = &L->s[i];
+      if (sg->row0 >= bottom)
+         break;
+      for (unsigned k = sg->first_region; k < sg->first_region + sg->nregions && n < 500; k++) {
+         if (k >= rs->n)
+            break;
+         const struct pv_region *r = &rs->r[k];
+         long long ra = pv_layout_row_in(L, sg, r->start), rb = pv_layout_row_in(L, sg, r->end - 1);
+         if (rb < top || ra >= bottom)
+            continue;
+         struct label *l = &lab[n++];
+         l->y = pv_screen_row_y(s, (long)((ra > top ? ra : top) - top));
+         l->named = 0;
+         pv_region_label(rs, k, l->text, sizeof l->text);
+         snprintf(l->sub, sizeof l->sub, "0x%llx %s", (unsigned long long)r->start,
+                  pv_fmt_bytes(b1, sizeof b1, r->end - r->start));
+      }
+   }
+   /* named ranges and thread stacks, where mapped and in view */
+   for (unsigned i = 0; i < rs->nn && n < 512; i++) {
+      const struct pv_named *nm = &rs->nm[i];
+      int k = pv_layout_seg_of_addr(L, nm->start);
+      pv_u64 st = nm->start;
+      if (k < 0) {
+         /* a thread stack's range usually begins in unmapped reserve */
+         int k2 = pv_layout_seg_of_addr(L, nm->end - 1);
+         if (k2 < 0)
+            continue;
+         k = k2;
+         st = L->s[k].start > nm->start ? L->s[k].start : nm->start;
+      }
+      long long ra = pv_layout_row_in(L, &L->s[k], st);
+      long long rb = pv_layout_row_in(L, &L->s[k], nm->end - 1 < L->s[k].end ? nm->end - 1 : L->s[k].end - 1);
+      if (rb < top || ra >= bottom)
+         continue;
+      struct label *l = &lab[n++];
+      l->y = pv_screen_row_y(s, (long)((ra > top ? ra : top) - top));
+      l->named = 1;
+      snprintf(l->text, sizeof l->text, "%s", nm->name);
+      snprintf(l->sub, sizeof l->sub, "0x%llx %s", (unsigned long long)nm->start,
+               pv_fmt_bytes(b1, sizeof b1, nm->end - nm->start));
+      /* bracket at the gutter's right edge */
+      int y0 = pv_screen_row_y(s, (long)((ra > top ? ra : top) - top));
+      int y1 = pv_screen_row_y(s, (long)((rb < bottom - 1 ? rb : bottom - 1) - top + 1)) - 1;
+      SDL_SetRenderDrawBlendMode(a->ren, SDL_BLENDMODE_NONE);
+      color(a->ren, PV_C_NAMED, 255);
+      SDL_Rect br = { s->gutter.x + s->gutter.w - 3, y0, 3, y1 - y0 + 1 };
+      SDL_RenderFillRect(a->ren, &br);
+   }
+   qsort(lab, (size_t)n, sizeof lab[0], cmp_label);
+   int fh = a->small.height, maxch = (s->gutter.w - 8) / (a->small.advance ? a->small.advance : 8);
+   int last_bottom = s->gutter.y - 1000;
+   for (int i = 0; i < n; i++) {
+      int y = lab[i].y > last_bottom ? lab[i].y : last_bottom;
+      if (y > lab[i].y + 2 * fh || y + fh > s->gutter.y + s->gutter.h)
+         continue;
+      pv_text_n(&a->small, s->gutter.x, y, lab[i].named ? PV_C_NAMED : PV_C_TEXT, lab[i].text, maxch);
+      int next_y = i + 1 < n ? lab[i + 1].y : s->gutter.y + s->gutter.h;
+      last_bottom = y + fh;
+      if (next_y >= y + 2 * fh && y + 2 * fh <= s->gutter.y + s->gutter.h) {
+         pv_text_n(&a->small, s->gutter.x, y + fh, PV_C_DIM, lab[i].sub, maxch);
+         last_bottom = y + 2 * fh;
+      }
+   }
+}
+
+/* ---- scrollbar ------------------------------------------------------- */
+
+void pv_mapdraw_scrollbar_thumb(const struct pv_app *a, SDL_Rect *thumb)
+{
+   const struct pv_screen *s = &a->scr;
+   long long total = a->lay_applied.total_rows;
+   if (total < a->applied.rows)
+      total = a->applied.rows;
+   int h = (int)((long long)s->scroll.h * a->applied.rows / total);
+   if (h < 16)
+      h = 16;
+   if (h > s->scroll.h)
+      h = s->scroll.h;
+   int y = s->scroll.y + (int)((double)(s->scroll.h - h) * (double)a->applied.top
+                               / (double)(total - a->applied.rows > 0 ? total - a->applied.rows : 1));
+   if (y + h > s->scroll.y + s->scroll.h)
+      y = s->scroll.y + s->scroll.h - h;
+   *thumb = (SDL_Rect){ s->scroll.x, y, s->scroll.w, h };
+}
+
+static void draw_scrollbar(struct pv_app *a)
+{
+   SDL_SetRenderDrawBlendMode(a->ren, SDL_BLENDMODE_NONE);
+   color(a->ren, PV_C_SCROLL, 255);
+   SDL_RenderFillRect(a->ren, &a->scr.scroll);
+   SDL_Rect th;
+   pv_mapdraw_scrollbar_thumb(a, &th);
+   color(a->ren, a->sb_drag ? PV_C_TEXT : PV_C_THUMB, 255);
+   SDL_RenderFillRect(a->ren, &th);
+}
+
+/* ---- all -------------------------------------------------------------- */
+
+void pv_mapdraw(struct pv_app *a)
+{
+   if (!a->applied_ok)
+      return;
+   draw_segments(a);
+   pv_mapdraw_base(a, 0);
+   if (a->base) {
+      SDL_SetTextureBlendMode(a->base, SDL_BLENDMODE_BLEND);
+      SDL_RenderCopy(a->ren, a->base, NULL, &a->scr.map);
+   }
+   pv_heat_draw(&a->heat, &a->scr.map);
+   draw_separators(a);
+   draw_outlines(a);
+   draw_labels(a);
+   draw_scrollbar(a);
+}

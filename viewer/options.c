@@ -1,0 +1,187 @@
+/* options.c -- parses pervert-view's command line (see options.h). */
+#include "options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void pv_opts_usage(void)
+{
+   printf(
+"usage: pervert-view [options] RING\n"
+"The live window of pervert: valgrind --tool=pervert starts it and passes the\n"
+"shared-memory RING as the last argument.\n"
+"\n"
+"  --line-size=N          cells per row, a power of two 8..1024 (default 64):\n"
+"                         at 1 byte per cell a row is one N-byte line, a cache\n"
+"                         line by default; zooming out makes each cell cover\n"
+"                         2, 4 ... 4096 bytes, so a row covers N x cell bytes\n"
+"  --zoom=B               start at B bytes per cell (power of two 1..4096);\n"
+"                         default: follow mode picks it\n"
+"  --half-life=MS         heat half-life in milliseconds (default 500)\n"
+"  --size=WxH             window size (default 1280x800)\n"
+"  --screenshot=FILE      no window: render headless, save a PNG, exit\n"
+"  --screenshot-after=N   ... after N accesses, or Ns seconds (default: at\n"
+"                         the end of the program; also when it ends earlier)\n"
+"  --software             use SDL's software renderer (no OpenGL)\n"
+"  --fps=N                frame rate cap (default 60, 0 = unlimited)\n"
+"  --timeline-slice=MS    time per timeline column (default 40)\n"
+"  --goto=ADDR            start with ADDR in view (follow mode off)\n"
+"  --hover=ADDR           show the hover card of ADDR (headless: also print it)\n"
+"  --probe=ADDR[,ADDR..]  print the window rectangle of each address's cell\n"
+"                         when the screenshot is taken (for tests)\n"
+"  --stats                print frame and ingest rates to stderr\n"
+"  --help                 this text\n"
+"Keys: press h in the window.\n");
+}
+
+static int parse_addr_list(struct pv_opts *o, const char *s, char *err, size_t errlen)
+{
+   char buf[4096];
+   snprintf(buf, sizeof buf, "%s", s);
+   for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+      if (o->nprobes >= PV_MAX_PROBES) {
+         snprintf(err, errlen, "--probe: at most %d addresses", PV_MAX_PROBES);
+         return -1;
+      }
+      if (pv_parse_u64(tok, &o->probes[o->nprobes]) != 0) {
+         snprintf(err, errlen, "--probe: bad address '%s'", tok);
+         return -1;
+      }
+      o->nprobes++;
+   }
+   return 0;
+}
+
+static int parse_ms(const char *v, double lo, double hi, double *out)
+{
+   char *end;
+   double d = strtod(v, &end);
+   if (end == v || *end || !(d >= lo && d <= hi))
+      return -1;
+   *out = d;
+   return 0;
+}
+
+int pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t errlen)
+{
+   memset(o, 0, sizeof *o);
+   o->cols = 64;
+   o->zoom_shift = -1;
+   o->half_life_ms = 500;
+   o->width = 1280;
+   o->height = 800;
+   o->fps = 60;
+   o->slice_ms = 40;
+   for (int i = 1; i < argc; i++) {
+      const char *a = argv[i];
+      const char *v = strchr(a, '=');
+      v = v ? v + 1 : NULL;
+#define IS(name) (strncmp(a, name "=", sizeof(name)) == 0)
+      if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+         pv_opts_usage();
+         return 1;
+      } else if (strcmp(a, "--software") == 0) {
+         o->software = 1;
+      } else if (strcmp(a, "--stats") == 0) {
+         o->stats = 1;
+      } else if (IS("--line-size")) {
+         pv_u64 n;
+         if (pv_parse_u64(v, &n) || pv_log2_exact(n) < 3 || n > 1024) {
+            snprintf(err, errlen, "--line-size: want a power of two from 8 to 1024, not '%s'", v);
+            return -1;
+         }
+         o->cols = (unsigned)n;
+      } else if (IS("--zoom")) {
+         pv_u64 n;
+         if (pv_parse_u64(v, &n) || pv_log2_exact(n) < 0 || n > 4096) {
+            snprintf(err, errlen, "--zoom: want bytes per cell, a power of two from 1 to 4096, not '%s'", v);
+            return -1;
+         }
+         o->zoom_shift = pv_log2_exact(n);
+      } else if (IS("--half-life")) {
+         if (parse_ms(v, 1, 3600000, &o->half_life_ms)) {
+            snprintf(err, errlen, "--half-life: want milliseconds (1 .. 3600000), not '%s'", v);
+            return -1;
+         }
+      } else if (IS("--timeline-slice")) {
+         if (parse_ms(v, 1, 600000, &o->slice_ms)) {
+            snprintf(err, errlen, "--timeline-slice: want milliseconds (1 .. 600000), not '%s'", v);
+            return -1;
+         }
+      } else if (IS("--size")) {
+         int w, h;
+         char x;
+         if (sscanf(v, "%d%c%d", &w, &x, &h) != 3 || (x != 'x' && x != 'X')
+             || w < 640 || h < 400 || w > 16384 || h > 16384) {
+            snprintf(err, errlen, "--size: want WxH, at least 640x400, not '%s'", v);
+            return -1;
+         }
+         o->width = w;
+         o->height = h;
+      } else if (IS("--screenshot")) {
+         if (!*v) {
+            snprintf(err, errlen, "--screenshot: want a file name");
+            return -1;
+         }
+         o->screenshot = v;
+      } else if (IS("--screenshot-after")) {
+         size_t l = strlen(v);
+         if (l > 1 && v[l - 1] == 's') {
+            char num[64];
+            snprintf(num, sizeof num, "%.*s", (int)(l - 1), v);
+            if (parse_ms(num, 0, 1e7, &o->after_seconds)) {
+               snprintf(err, errlen, "--screenshot-after: want N accesses or Ns seconds, not '%s'", v);
+               return -1;
+            }
+            o->after_is_time = 1;
+         } else if (pv_parse_u64(v, &o->after_accesses) || o->after_accesses == 0) {
+            snprintf(err, errlen, "--screenshot-after: want N accesses (N > 0) or Ns seconds, not '%s'", v);
+            return -1;
+         }
+      } else if (IS("--fps")) {
+         pv_u64 n;
+         if (pv_parse_u64(v, &n) || n > 1000) {
+            snprintf(err, errlen, "--fps: want 0 (unlimited) to 1000, not '%s'", v);
+            return -1;
+         }
+         o->fps = (int)n;
+      } else if (IS("--goto")) {
+         if (pv_parse_u64(v, &o->goto_addr)) {
+            snprintf(err, errlen, "--goto: bad address '%s'", v);
+            return -1;
+         }
+         o->have_goto = 1;
+      } else if (IS("--hover")) {
+         if (pv_parse_u64(v, &o->hover_addr)) {
+            snprintf(err, errlen, "--hover: bad address '%s'", v);
+            return -1;
+         }
+         o->have_hover = 1;
+      } else if (IS("--probe")) {
+         if (parse_addr_list(o, v, err, errlen))
+            return -1;
+      } else if (a[0] == '-' && a[1]) {
+         snprintf(err, errlen, "unknown option '%s' (try --help)", a);
+         return -1;
+      } else if (o->ring) {
+         snprintf(err, errlen, "more than one ring given ('%s' and '%s')", o->ring, a);
+         return -1;
+      } else {
+         o->ring = a;
+      }
+#undef IS
+   }
+   if (!o->ring) {
+      snprintf(err, errlen, "no ring given: valgrind --tool=pervert starts pervert-view "
+               "with the ring as its last argument (try --help)");
+      return -1;
+   }
+   if (!o->screenshot && (o->after_is_time || o->after_accesses)) {
+      snprintf(err, errlen, "--screenshot-after needs --screenshot=FILE");
+      return -1;
+   }
+   return 0;
+}

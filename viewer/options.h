@@ -1,0 +1,37 @@
+/* options.h -- pervert-view's command line. */
+#ifndef PV_VIEW_OPTIONS_H
+#define PV_VIEW_OPTIONS_H
+
+#include <stddef.h>
+#include "pv_proto.h"
+
+#define PV_MAX_PROBES 64
+
+struct pv_opts {
+   unsigned    cols;           /* --line-size: cells per row (power of two) */
+   int         zoom_shift;     /* --zoom: log2 bytes per cell; -1 = automatic */
+   double      half_life_ms;   /* --half-life */
+   int         width, height;  /* --size */
+   const char *screenshot;     /* --screenshot=FILE, or NULL */
+   int         after_is_time;  /* --screenshot-after=Ns */
+   pv_u64      after_accesses; /* --screenshot-after=N (0: at the end) */
+   double      after_seconds;
+   int         software;       /* --software */
+   int         fps;            /* --fps (0: unlimited) */
+   double      slice_ms;       /* --timeline-slice */
+   int         have_goto;      /* --goto=ADDR */
+   pv_u64      goto_addr;
+   int         have_hover;     /* --hover=ADDR */
+   pv_u64      hover_addr;
+   int         nprobes;        /* --probe=ADDR,... */
+   pv_u64      probes[PV_MAX_PROBES];
+   int         stats;          /* --stats */
+   const char *ring;           /* the last argument */
+};
+
+/* Parse ARGV into O.  Returns 0 to run, 1 when --help was printed, -1 with a
+ * one-line message in ERR on a bad command line. */
+int  pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t errlen);
+void pv_opts_usage(void);
+
+#endif

@@ -1,0 +1,212 @@
+/* timeline.c -- address (compact rows) against time (see timeline.h). */
+#include "timeline.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "colors.h"
+#include "util.h"
+
+static SDL_Texture *make_target(SDL_Renderer *ren, int w, int h)
+{
+   SDL_Texture *t = SDL_CreateTexture(ren, SDL_PIXELFORMAT_ARGB8888,
+                                      SDL_TEXTUREACCESS_TARGET, w, h);
+   if (!t)
+      return NULL;
+   SDL_SetTextureScaleMode(t, SDL_ScaleModeNearest);
+   SDL_Texture *prev = SDL_GetRenderTarget(ren);
+   SDL_SetRenderTarget(ren, t);
+   SDL_SetRenderDrawBlendMode(ren, SDL_BLENDMODE_NONE);
+   SDL_SetRenderDrawColor(ren, 0, 0, 0, 255);
+   SDL_RenderClear(ren);
+   SDL_SetRenderTarget(ren, prev);
+   return t;
+}
+
+int pv_timeline_init(struct pv_timeline *t, SDL_Renderer *ren, double slice_ms)
+{
+   memset(t, 0, sizeof *t);
+   t->ren = ren;
+   t->slice_s = slice_ms / 1000.0;
+   return 0;
+}
+
+static void release(struct pv_timeline *t)
+{
+   if (t->tex) SDL_DestroyTexture(t->tex);
+   if (t->spare) SDL_DestroyTexture(t->spare);
+   if (t->col) SDL_DestroyTexture(t->col);
+   t->tex = t->spare = t->col = NULL;
+   free(t->acc);
+   free(t->colbuf);
+   t->acc = t->colbuf = NULL;
+}
+
+void pv_timeline_destroy(struct pv_timeline *t)
+{
+   release(t);
+}
+
+int pv_timeline_resize(struct pv_timeline *t, int w, int h)
+{
+   release(t);
+   t->w = w > 1 ? w : 1;
+   t->h = h > 1 ? h : 1;
+   t->head = 0;
+   t->tex = make_target(t->ren, t->w, t->h);
+   t->spare = make_target(t->ren, t->w, t->h);
+   t->col = SDL_CreateTexture(t->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING,
+                              1, t->h);
+   t->acc = calloc((size_t)t->h * 3, sizeof *t->acc);
+   t->colbuf = calloc((size_t)t->h, sizeof *t->colbuf);
+   if (!t->tex || !t->spare || !t->col || !t->acc || !t->colbuf)
+      return -1;
+   return 0;
+}
+
+void pv_timeline_accumulate(struct pv_timeline *t, const struct pv_model *m)
+{
+   if (m->inc_min > m->inc_max || !t->acc || (int)m->rows != t->h)
+      return;
+   long cols = (long)m->cols;
+   long r0 = m->inc_min / cols, r1 = m->inc_max / cols;
+   for (long r = r0; r <= r1 && r < t->h; r++) {
+      const struct pv_cellinc *c = &m->inc[r * cols];
+      pv_u32 sr = 0, sw = 0, sk = 0;
+      for (long i = 0; i < cols; i++) {
+         sr += c[i].r;
+         sw += c[i].w;
+         sk += c[i].k;
+      }
+      pv_u32 *a = &t->acc[r * 3];
+      a[0] += sr;
+      a[1] += sw;
+      a[2] += sk;
+   }
+}
+
+static void push_column(struct pv_timeline *t)
+{
+   for (int r = 0; r < t->h; r++) {
+      pv_u32 *a = &t->acc[r * 3];
+      t->colbuf[r] = pv_heat_texel(a[0], a[1], a[2]);
+      a[0] = a[1] = a[2] = 0;
+   }
+   SDL_UpdateTexture(t->col, NULL, t->colbuf, 4);
+   SDL_Texture *prev = SDL_GetRenderTarget(t->ren);
+   SDL_SetRenderTarget(t->ren, t->tex);
+   SDL_SetTextureBlendMode(t->col, SDL_BLENDMODE_NONE);
+   SDL_Rect d = { t->head, 0, 1, t->h };
+   SDL_RenderCopy(t->ren, t->col, NULL, &d);
+   SDL_SetRenderTarget(t->ren, prev);
+   t->head = (t->head + 1) % t->w;
+   t->columns++;
+}
+
+void pv_timeline_tick(struct pv_timeline *t, double now)
+{
+   if (!t->tex)
+      return;
+   if (t->t_next == 0)
+      t->t_next = now + t->slice_s;
+   if (t->frozen) {
+      /* flush what the last slice collected, then stand still */
+      int any = 0;
+      for (int i = 0; i < t->h * 3 && !any; i++)
+         any = t->acc[i] != 0;
+      if (any)
+         push_column(t);
+      t->t_next = now + t->slice_s;
+      return;
+   }
+   int n = 0;
+   while (now >= t->t_next) {
+      if (n < t->w)
+         push_column(t);
+      n++;
+      t->t_next += t->slice_s;
+   }
+}
+
+int pv_timeline_remap(struct pv_timeline *t, const struct pv_plan *plan, int h)
+{
+   if (!t->tex)
+      return -1;
+   h = h > 1 ? h : 1;
+   SDL_Texture *src = t->tex, *dst;
+   SDL_Texture *old_spare = NULL, *old_col = NULL;
+   if (h != t->h) {
+      SDL_Texture *nt = make_target(t->ren, t->w, h), *ns = make_target(t->ren, t->w, h);
+      SDL_Texture *nc = SDL_CreateTexture(t->ren, SDL_PIXELFORMAT_ARGB8888,
+                                          SDL_TEXTUREACCESS_STREAMING, 1, h);
+      pv_u32 *na = calloc((size_t)h * 3, sizeof *na), *nb = calloc((size_t)h, sizeof *nb);
+      if (!nt || !ns || !nc || !na || !nb) {
+         if (nt) SDL_DestroyTexture(nt);
+         if (ns) SDL_DestroyTexture(ns);
+         if (nc) SDL_DestroyTexture(nc);
+         free(na);
+         free(nb);
+         return -1;
+      }
+      old_spare = t->spare;
+      old_col = t->col;
+      free(t->acc);
+      free(t->colbuf);
+      t->acc = na;
+      t->colbuf = nb;
+      t->col = nc;
+      t->spare = ns;
+      dst = nt;
+   } else {
+      dst = t->spare;
+   }
+   SDL_Texture *prev = SDL_GetRenderTarget(t->ren);
+   SDL_SetRenderTarget(t->ren, dst);
+   SDL_SetRenderDrawBlendMode(t->ren, SDL_BLENDMODE_NONE);
+   SDL_SetRenderDrawColor(t->ren, 0, 0, 0, 255);
+   SDL_RenderClear(t->ren);
+   SDL_SetTextureBlendMode(src, SDL_BLENDMODE_ADD);
+   int last_sy = -1, last_dy = -1;
+   for (int i = 0; plan && i < plan->n; i++) {
+      const struct pv_piece *p = &plan->p[i];
+      if (p->sy == last_sy && p->dy == last_dy)
+         continue;                  /* the same strip again */
+      last_sy = p->sy;
+      last_dy = p->dy;
+      SDL_Rect s = { 0, p->sy, t->w, 1 }, d = { 0, p->dy, t->w, 1 };
+      SDL_RenderCopy(t->ren, src, &s, &d);
+   }
+   SDL_SetRenderTarget(t->ren, prev);
+   t->tex = dst;
+   if (h != t->h) {
+      SDL_DestroyTexture(src);
+      SDL_DestroyTexture(old_spare);
+      SDL_DestroyTexture(old_col);
+      t->h = h;
+   } else {
+      t->spare = src;
+      /* the slice being collected restarts (its rows moved) */
+      memset(t->acc, 0, (size_t)t->h * 3 * sizeof *t->acc);
+   }
+   return 0;
+}
+
+void pv_timeline_draw(struct pv_timeline *t, const SDL_Rect *dst)
+{
+   if (!t->tex || dst->w <= 0)
+      return;
+   SDL_SetTextureBlendMode(t->tex, SDL_BLENDMODE_NONE);
+   /* columns [head, w) are the oldest, then [0, head) */
+   int older = t->w - t->head;
+   int x_split = dst->x + (int)((long)dst->w * older / t->w);
+   if (older > 0) {
+      SDL_Rect s = { t->head, 0, older, t->h };
+      SDL_Rect d = { dst->x, dst->y, x_split - dst->x, dst->h };
+      SDL_RenderCopy(t->ren, t->tex, &s, &d);
+   }
+   if (t->head > 0) {
+      SDL_Rect s = { 0, 0, t->head, t->h };
+      SDL_Rect d = { x_split, dst->y, dst->x + dst->w - x_split, dst->h };
+      SDL_RenderCopy(t->ren, t->tex, &s, &d);
+   }
+}
