@@ -53,6 +53,18 @@
 #include "pub_tool_vki.h"
 #include "pv_tool.h"
 #include "valgrind.h"
+#define PERVERT_NO_STDIO 1
+#include "pervert.h"
+
+/* The public header and the protocol must agree on every request code. */
+#define PV_SAME(a, b) typedef char pv_same_##a[(UInt)(a) == (UInt)(b) ? 1 : -1]
+PV_SAME(PERVERT_REQ_NAME_RANGE, PV_CLREQ_NAME_RANGE);
+PV_SAME(PERVERT_REQ_MARK, PV_CLREQ_MARK);
+PV_SAME(PERVERT_REQ_TRACE_ON, PV_CLREQ_TRACE_ON);
+PV_SAME(PERVERT_REQ_TRACE_OFF, PV_CLREQ_TRACE_OFF);
+PV_SAME(PERVERT_REQ_ALLOC, PV_CLREQ_ALLOC);
+PV_SAME(PERVERT_REQ_FREE, PV_CLREQ_FREE);
+PV_SAME(PERVERT_REQ_PRELOAD_HELLO, PV_CLREQ_PRELOAD_HELLO);
 
 
 #ifndef PV_VERSION

@@ -462,7 +462,9 @@ static void spawn_consumer(const HChar* cmd)
       UInt st = __atomic_load_n(&ctrl->consumer_state, __ATOMIC_ACQUIRE);
       consumer_pid = (Int)ctrl->consumer_pid;
       if (st == PV_CONS_ATTACHED || st == PV_CONS_FINISHED) break;
-      if (st == PV_CONS_GONE) { ring_path[0] = 0; fatal("the viewer gave up before starting (see its message above)"); }
+      /* Attached and already gone (e.g. no display): the program runs on
+       * without a consumer; the first room check notices and says so. */
+      if (st == PV_CONS_GONE) break;
       if (st == PV_CONS_REJECTED) { ring_path[0] = 0; fatal("the viewer refused the ring: protocol version mismatch (see its message above)"); }
       if (st == PV_CONS_EXECFAIL) {
          HChar msg[512];
