@@ -302,6 +302,8 @@ static void pv_fini(Int exitcode)
    Int status = pv_exit_seen ? pv_exit_status : 0;
    ULong t_end = pv_now_ns();
    pv_ring_finish(by_signal, status);
+   if (VG_(clo_verbosity) == 0)
+      return;
 
    const volatile ULong* c = pv_ring_consumer_counts();
    if (c) {

@@ -167,8 +167,14 @@ static void send_thread_stack(ThreadId tid)
 {
    Addr hi = VG_(thread_get_stack_max)(tid);
    SizeT sz = VG_(thread_get_stack_size)(tid);
-   if (hi == 0 || sz == 0) return;
    stack_sent[tid] = True;
+   if (hi == 0 || sz == 0) {
+      /* Not registered by the core: the mapping holding the stack pointer. */
+      NSegment const* seg = VG_(am_find_nsegment)(VG_(get_SP)(tid));
+      if (!seg || seg->kind == SkResvn) return;
+      hi = seg->end;
+      sz = seg->end - seg->start + 1;
+   }
    send3(PV_REC_THREAD_STACK, tid, hi - sz + 1, hi + 1, 0, 3);
 }
 
