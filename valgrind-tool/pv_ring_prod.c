@@ -184,7 +184,8 @@ static Bool ring_reserve(ULong need, Bool wait)
          if (!wait) return False;
          if (!wait_for_free(pad + need)) return False;
       }
-      *(ULong*)pv_cur = PV_HDR(PV_REC_PAD, 1, 1, 0);
+      if (pad > 0)       /* pos == size: the lap is exactly full, no padding */
+         *(ULong*)pv_cur = PV_HDR(PV_REC_PAD, 1, 1, 0);
       lap_base += size;
       pv_cur = data;
       return True;
@@ -537,7 +538,14 @@ void pv_ring_exec(const HChar* path)
    *(ULong*)p = PV_HDR(PV_REC_EXEC, 0, n / 8, 0);
    UChar* s = pv_put_str(p + 8, path);
    pv_emit_done(pv_pad8(p, s));
-   pv_ring_publish();
+   if (mode != MODE_RING) return;
+   publish_now();
+   /* If the exec succeeds nothing of this process will be left to wait
+    * for the consumer: let it take everything now. */
+   for (UInt spins = 1; __atomic_load_n(&ctrl->tail, __ATOMIC_ACQUIRE) != published; spins++) {
+      if ((spins & 63) == 0 && consumer_gone()) { consumer_went_away(); return; }
+      sleep_us(spins < 100 ? 50 : 1000);
+   }
 }
 
 void pv_ring_forget_in_child(void)
