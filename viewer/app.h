@@ -51,9 +51,12 @@ struct pv_app {
    int    shot_request;           /* save a screenshot of the next frame */
    int    resized;                /* the window changed size */
    int    hover_forced;           /* --hover */
+   double goto_poll;              /* next look at --goto=@FILE */
 
    /* rates */
    double t_start, t_frame, fps, eps;
+   double t_end;                  /* when the stream ended */
+   double t_first;                /* when the first access came */
    double sec_t0;
    int    sec_frames;
    pv_u64 sec_acc;

@@ -146,9 +146,10 @@ static void status_bar(struct pv_app *a)
    pv_u64 dropped = m->dropped;
    if (a->in.attached && a->in.r.ctrl && a->in.r.ctrl->dropped > dropped)
       dropped = a->in.r.ctrl->dropped;
-   snprintf(buf, sizeof buf, "%s acc/s   %s accesses   heap %s in %s blocks   dropped %s   "
+   snprintf(buf, sizeof buf, "%s acc/s%s   %s accesses   heap %s in %s blocks   dropped %s   "
             "%.0f fps   half-life %g ms",
-            pv_fmt_count(b1, sizeof b1, a->eps), pv_fmt_count(b2, sizeof b2, (double)m->n_access),
+            pv_fmt_count(b1, sizeof b1, a->eps), a->t_end > 0 ? " (average)" : "",
+            pv_fmt_count(b2, sizeof b2, (double)m->n_access),
             pv_fmt_bytes(b3, sizeof b3, m->heap.live_bytes),
             pv_fmt_count(b4, sizeof b4, (double)m->heap.live_count),
             pv_fmt_count(st, sizeof st, (double)dropped), a->fps, a->heat.half_life_ms);

@@ -177,6 +177,24 @@ static void handle_resize(struct pv_app *a)
       pv_timeline_resize(&a->tl, tl_columns(a), a->applied.rows);
 }
 
+/* --probe=@FILE, --hover=@FILE: the program wrote its addresses there */
+static void read_addr_files(struct pv_app *a)
+{
+   if (a->opts.probe_file) {
+      int n = pv_opts_read_addrs(a->opts.probe_file, a->opts.probes, PV_MAX_PROBES);
+      if (n < 0)
+         fprintf(stderr, "pervert-view: cannot read %s\n", a->opts.probe_file);
+      a->opts.nprobes = n > 0 ? n : 0;
+   }
+   if (a->opts.hover_file) {
+      pv_u64 h;
+      if (pv_opts_read_addrs(a->opts.hover_file, &h, 1) == 1)
+         a->opts.hover_addr = h;
+      else
+         fprintf(stderr, "pervert-view: no address in %s\n", a->opts.hover_file);
+   }
+}
+
 static void print_probes(struct pv_app *a)
 {
    const struct pv_screen *s = &a->scr;
@@ -214,10 +232,16 @@ static void rates(struct pv_app *a, double now)
       return;
    }
    double el = now - a->sec_t0;
-   if (el < (a->frames < 120 ? 0.25 : 1.0))
+   if (a->in.state != PV_IN_RUNNING && a->t_end == 0)
+      a->t_end = now;
+   if (el < (a->frames < 120 ? 0.1 : 1.0))
       return;                         /* quick first estimates, then per second */
    a->fps = a->sec_frames / el;
    a->eps = (double)(a->model.n_access - a->sec_acc) / el;
+   if (a->t_end > 0) {                /* the program is over: its average */
+      double t0 = a->t_first > 0 ? a->t_first : a->t_start;
+      a->eps = a->t_end > t0 ? (double)a->model.n_access / (a->t_end - t0) : 0;
+   }
    if (a->opts.stats) {
       fprintf(stderr, "pervert-view: %.1f fps  %.2f M acc/s  ring %.0f%%  ingest %.0f%%  "
               "draw %.0f%%  [%s %s, %dx%d]\n",
@@ -251,6 +275,11 @@ static int frame(struct pv_app *a)
    double dt = a->t_frame > 0 ? now - a->t_frame : 0;
    a->t_frame = now;
    int ended = a->in.state != PV_IN_RUNNING;
+   if (ended && a->t_end == 0) {
+      a->t_end = now;
+      double t0 = a->t_first > 0 ? a->t_first : a->t_start;
+      a->eps = a->t_end > t0 ? (double)a->model.n_access / (a->t_end - t0) : 0;
+   }
 
    /* heat: the time that passed, then this frame's accesses */
    pv_heat_decay(&a->heat, dt * 1000.0);
@@ -259,12 +288,6 @@ static int frame(struct pv_app *a)
    pv_model_clear_inc(&a->model);
    a->tl.frozen = ended;
    pv_timeline_tick(&a->tl, now);
-
-   /* where to look */
-   pv_view_follow_tick(&a->view, &a->model, now);
-   update_layout(a);
-   pv_view_settle(&a->view, &a->lay);
-   apply_view(a);
 
    /* headless: is the screenshot due? */
    int shoot = 0;
@@ -277,19 +300,42 @@ static int frame(struct pv_app *a)
          shoot = 1;
    }
 
+   /* --goto=@FILE: go there once the program has written the address */
+   if (a->opts.goto_file && now >= a->goto_poll) {
+      pv_u64 g;
+      a->goto_poll = now + 0.05;
+      if (pv_opts_read_addrs(a->opts.goto_file, &g, 1) == 1) {
+         pv_view_goto(&a->view, g);
+         a->opts.goto_file = NULL;
+      }
+   }
+
+   /* where to look (for the screenshot: decide on the latest activity now;
+    * the heat of a new place is re-created from the line counters) */
+   if (shoot) {
+      a->view.next_follow = 0;
+      read_addr_files(a);
+   }
+   pv_view_follow_tick(&a->view, &a->model, now, a->heat.half_life_ms);
+   update_layout(a);
+   pv_view_settle(&a->view, &a->lay);
+   apply_view(a);
+
    SDL_SetRenderTarget(a->ren, NULL);
    SDL_SetRenderDrawBlendMode(a->ren, SDL_BLENDMODE_NONE);
    SDL_SetRenderDrawColor(a->ren, PV_C_BG.r, PV_C_BG.g, PV_C_BG.b, 255);
    SDL_RenderClear(a->ren);
    if (a->applied_ok && a->scr.tl.w > 0)
       pv_timeline_draw(&a->tl, &a->scr.tl);
+   if (shoot)
+      pv_mapdraw_base(a, 1);          /* the untouched layer exactly as it is now */
    pv_mapdraw(a);
    pv_hud_draw(a);
 
    int done = 0;
    if (shoot) {
       char err[256];
-      if (a->opts.nprobes || a->opts.have_hover)
+      if (a->opts.nprobes || a->opts.have_hover || a->opts.probe_file)
          print_probes(a);
       if (pv_shot_save(a->ren, a->opts.screenshot, err, sizeof err) != 0) {
          fprintf(stderr, "pervert-view: %s\n", err);
@@ -311,7 +357,7 @@ static int frame(struct pv_app *a)
    }
    SDL_RenderPresent(a->ren);
    a->frames++;
-   rates(a, now);
+   rates(a, pv_now());
    return done;
 }
 
@@ -370,6 +416,8 @@ int main(int argc, char **argv)
    pv_view_init(&a->view, a->opts.cols, a->opts.zoom_shift, a->scr.rows);
    if (a->opts.have_goto)
       pv_view_goto(&a->view, a->opts.goto_addr);
+   if (a->opts.no_follow)
+      a->view.follow = 0;
    pv_layout_init(&a->lay);
    pv_layout_init(&a->lay_applied);
    a->t_start = pv_now();
@@ -425,6 +473,8 @@ int main(int argc, char **argv)
       }
       pv_ingest_publish_counts(&a->in, &a->model);
       double t1 = pv_now();
+      if (a->t_first == 0 && a->model.n_access)
+         a->t_first = t1;
       a->ingest_acc += t1 - t0;
       set_title(a);
       if (a->in.state == PV_IN_CORRUPT && !a->detached) {

@@ -264,12 +264,29 @@ static void draw_separators(struct pv_app *a)
 
 /* ---- gutter labels --------------------------------------------------- */
 
-struct label { int y; int named; char text[96]; char sub[48]; };
+struct label {
+   int  y, ymax;          /* wanted position; lowest acceptable one */
+   long prio;             /* visible pixels of what it names */
+   int  named;
+   char text[96];
+   char sub[48];
+};
 
-static int cmp_label(const void *x, const void *y)
+static int cmp_prio(const void *x, const void *y)
 {
    const struct label *p = x, *q = y;
-   return p->y != q->y ? (p->y < q->y ? -1 : 1) : (p->named - q->named);
+   if (p->prio != q->prio)
+      return p->prio > q->prio ? -1 : 1;
+   return p->y - q->y;
+}
+
+/* Is [y0, y1) free of the placed intervals? */
+static int free_at(const int (*occ)[2], int nocc, int y0, int y1)
+{
+   for (int i = 0; i < nocc; i++)
+      if (y0 < occ[i][1] && occ[i][0] < y1)
+         return 0;
+   return 1;
 }
 
 static void draw_labels(struct pv_app *a)
@@ -294,7 +311,10 @@ static void draw_labels(struct pv_app *a)
          if (rb < top || ra >= bottom)
             continue;
          struct label *l = &lab[n++];
-         l->y = pv_screen_row_y(s, (long)((ra > top ? ra : top) - top));
+         long long va = ra > top ? ra : top, vb = rb < bottom - 1 ? rb : bottom - 1;
+         l->y = pv_screen_row_y(s, (long)(va - top));
+         l->ymax = pv_screen_row_y(s, (long)(vb - top + 1));
+         l->prio = (long)(vb - va + 1);
          l->named = 0;
          pv_region_label(rs, k, l->text, sizeof l->text);
          snprintf(l->sub, sizeof l->sub, "0x%llx %s", (unsigned long long)r->start,
@@ -319,7 +339,10 @@ static void draw_labels(struct pv_app *a)
       if (rb < top || ra >= bottom)
          continue;
       struct label *l = &lab[n++];
-      l->y = pv_screen_row_y(s, (long)((ra > top ? ra : top) - top));
+      long long va = ra > top ? ra : top, vb = rb < bottom - 1 ? rb : bottom - 1;
+      l->y = pv_screen_row_y(s, (long)(va - top));
+      l->ymax = pv_screen_row_y(s, (long)(vb - top + 1));
+      l->prio = (long)(vb - va + 1) + 1000000;    /* names the program gave win */
       l->named = 1;
       snprintf(l->text, sizeof l->text, "%s", nm->name);
       snprintf(l->sub, sizeof l->sub, "0x%llx %s", (unsigned long long)nm->start,
@@ -332,19 +355,32 @@ static void draw_labels(struct pv_app *a)
       SDL_Rect br = { s->gutter.x + s->gutter.w - 3, y0, 3, y1 - y0 + 1 };
       SDL_RenderFillRect(a->ren, &br);
    }
-   qsort(lab, (size_t)n, sizeof lab[0], cmp_label);
+   /* place the labels of the biggest things first, each as near its row as
+    * it can go (at most two lines lower, or anywhere beside its own rows) */
+   qsort(lab, (size_t)n, sizeof lab[0], cmp_prio);
    int fh = a->small.height, maxch = (s->gutter.w - 8) / (a->small.advance ? a->small.advance : 8);
-   int last_bottom = s->gutter.y - 1000;
-   for (int i = 0; i < n; i++) {
-      int y = lab[i].y > last_bottom ? lab[i].y : last_bottom;
-      if (y > lab[i].y + 2 * fh || y + fh > s->gutter.y + s->gutter.h)
+   static int occ[1024][2];
+   int nocc = 0;
+   int gy0 = s->gutter.y, gy1 = s->gutter.y + s->gutter.h;
+   for (int i = 0; i < n && nocc < 1022; i++) {
+      int lim = lab[i].y + 2 * fh;
+      if (lab[i].ymax - fh > lim)
+         lim = lab[i].ymax - fh;
+      int y = -1;
+      for (int t = lab[i].y; t <= lim && t + fh <= gy1; t++)
+         if (t >= gy0 && free_at(occ, nocc, t, t + fh)) {
+            y = t;
+            break;
+         }
+      if (y < 0)
          continue;
       pv_text_n(&a->small, s->gutter.x, y, lab[i].named ? PV_C_NAMED : PV_C_TEXT, lab[i].text, maxch);
-      int next_y = i + 1 < n ? lab[i + 1].y : s->gutter.y + s->gutter.h;
-      last_bottom = y + fh;
-      if (next_y >= y + 2 * fh && y + 2 * fh <= s->gutter.y + s->gutter.h) {
+      occ[nocc][0] = y;
+      occ[nocc][1] = y + fh;
+      nocc++;
+      if (y + 2 * fh <= gy1 && free_at(occ, nocc, y + fh, y + 2 * fh)) {
          pv_text_n(&a->small, s->gutter.x, y + fh, PV_C_DIM, lab[i].sub, maxch);
-         last_bottom = y + 2 * fh;
+         occ[nocc - 1][1] = y + 2 * fh;
       }
    }
 }

@@ -163,13 +163,7 @@ void pv_model_kaccess(struct pv_model *m, int is_write, pv_u64 addr, pv_u64 size
       l->kk = (pv_u8)((is_write ? PV_LK_KWRITE : PV_LK_KREAD) | km | (PV_KM_KERNEL << 3));
       l->t_ms = m->now_ms;
       l->size = (pv_u8)(size > 255 ? 255 : size);
-      if (c->hits++ == 0) {
-         pv_stats_activate(&m->stats, c);
-         c->minl = c->maxl = li;
-      } else {
-         if (li < c->minl) c->minl = li;
-         if (li > c->maxl) c->maxl = li;
-      }
+      c->last_ms = m->now_ms;
    }
    if (m->vspan && end > m->vlo && addr < m->vlo + m->vspan) {
       pv_u64 a0 = addr > m->vlo ? addr : m->vlo;

@@ -111,13 +111,7 @@ static inline void pv_model_access(struct pv_model *m, unsigned type, pv_u64 add
    l->kk = (pv_u8)(type | km | (type << 3));
    l->t_ms = m->now_ms;
    l->size = (pv_u8)(size > 255 ? 255 : size);
-   if (c->hits++ == 0) {
-      pv_stats_activate(&m->stats, c);
-      c->minl = c->maxl = li;
-   } else {
-      if (li < c->minl) c->minl = li;
-      if (li > c->maxl) c->maxl = li;
-   }
+   c->last_ms = m->now_ms;
    if (addr - m->vlo < m->vspan)
       pv_model_paint(m, rd, wr, 0, addr, size ? size : 1);
 }

@@ -28,13 +28,38 @@ void pv_opts_usage(void)
 "  --software             use SDL's software renderer (no OpenGL)\n"
 "  --fps=N                frame rate cap (default 60, 0 = unlimited)\n"
 "  --timeline-slice=MS    time per timeline column (default 40)\n"
+"  --follow=yes|no        follow mode (keep the busiest region in view) at the\n"
+"                         start (default yes; the f key toggles it)\n"
 "  --goto=ADDR            start with ADDR in view (follow mode off)\n"
 "  --hover=ADDR           show the hover card of ADDR (headless: also print it)\n"
 "  --probe=ADDR[,ADDR..]  print the window rectangle of each address's cell\n"
 "                         when the screenshot is taken (for tests)\n"
+"  --hover=@FILE, --probe=@FILE  the same with addresses read from FILE when\n"
+"                         the screenshot is taken (written by the program)\n"
+"  --goto=@FILE           go to the address in FILE as soon as the program\n"
+"                         has written it (for tests)\n"
 "  --stats                print frame and ingest rates to stderr\n"
 "  --help                 this text\n"
 "Keys: press h in the window.\n");
+}
+
+int pv_opts_read_addrs(const char *path, pv_u64 *out, int max)
+{
+   FILE *f = fopen(path, "r");
+   if (!f)
+      return -1;
+   char line[512];
+   int n = 0;
+   while (n < max && fgets(line, sizeof line, f)) {
+      char *hash = strchr(line, '#');
+      if (hash)
+         *hash = 0;
+      for (char *tok = strtok(line, ", \t\r\n"); tok && n < max; tok = strtok(NULL, ", \t\r\n"))
+         if (pv_parse_u64(tok, &out[n]) == 0)
+            n++;
+   }
+   fclose(f);
+   return n;
 }
 
 static int parse_addr_list(struct pv_opts *o, const char *s, char *err, size_t errlen)
@@ -148,12 +173,27 @@ int pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t er
             return -1;
          }
          o->fps = (int)n;
+      } else if (IS("--follow")) {
+         if (!strcmp(v, "no"))
+            o->no_follow = 1;
+         else if (strcmp(v, "yes")) {
+            snprintf(err, errlen, "--follow: want yes or no, not '%s'", v);
+            return -1;
+         }
+      } else if (IS("--goto") && v[0] == '@' && v[1]) {
+         o->goto_file = v + 1;
+         o->no_follow = 1;
       } else if (IS("--goto")) {
          if (pv_parse_u64(v, &o->goto_addr)) {
             snprintf(err, errlen, "--goto: bad address '%s'", v);
             return -1;
          }
          o->have_goto = 1;
+      } else if (IS("--hover") && v[0] == '@' && v[1]) {
+         o->hover_file = v + 1;
+         o->have_hover = 1;
+      } else if (IS("--probe") && v[0] == '@' && v[1]) {
+         o->probe_file = v + 1;
       } else if (IS("--hover")) {
          if (pv_parse_u64(v, &o->hover_addr)) {
             snprintf(err, errlen, "--hover: bad address '%s'", v);

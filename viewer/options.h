@@ -21,13 +21,21 @@ struct pv_opts {
    double      slice_ms;       /* --timeline-slice */
    int         have_goto;      /* --goto=ADDR */
    pv_u64      goto_addr;
+   const char *goto_file;      /* --goto=@FILE: polled until the program wrote it */
+   int         no_follow;      /* --follow=no */
    int         have_hover;     /* --hover=ADDR */
    pv_u64      hover_addr;
    int         nprobes;        /* --probe=ADDR,... */
    pv_u64      probes[PV_MAX_PROBES];
+   const char *probe_file;     /* --probe=@FILE: addresses read at screenshot time */
+   const char *hover_file;     /* --hover=@FILE: the first address in FILE */
    int         stats;          /* --stats */
    const char *ring;           /* the last argument */
 };
+
+/* Read up to MAX addresses (hex or decimal, separated by commas or white
+ * space; '#' starts a comment) from PATH; returns how many, -1 on error. */
+int  pv_opts_read_addrs(const char *path, pv_u64 *out, int max);
 
 /* Parse ARGV into O.  Returns 0 to run, 1 when --help was printed, -1 with a
  * one-line message in ERR on a bad command line. */

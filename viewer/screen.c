@@ -18,7 +18,7 @@ void pv_screen_layout(struct pv_screen *s, int W, int H, unsigned cols,
    if (s->rows < 1)
       s->rows = 1;
    int map_h = s->rows * PV_ROW_PX;
-   int gutter_w = 22 * char_w;
+   int gutter_w = 26 * char_w;
    s->gutter = (SDL_Rect){ pad, body_y, gutter_w, map_h };
    int x = pad + gutter_w + pad;
    int scroll_w = 12, gap = 14;

@@ -11,12 +11,9 @@ int pv_stats_init(struct pv_stats *s, pv_u32 max_chunks)
    s->cap = 256;
    s->tab = calloc(s->cap, sizeof *s->tab);
    s->scratch = calloc(1, sizeof *s->scratch);
-   s->active_cap = 256;
-   s->active = malloc(s->active_cap * sizeof *s->active);
-   if (!s->tab || !s->scratch || !s->active)
+   if (!s->tab || !s->scratch)
       return -1;
    s->scratch->key = ~0ull;
-   s->scratch->active = 1;          /* never on the active list */
    return 0;
 }
 
@@ -26,7 +23,6 @@ void pv_stats_free(struct pv_stats *s)
       free(s->tab[i]);
    free(s->tab);
    free(s->scratch);
-   free(s->active);
    memset(s, 0, sizeof *s);
 }
 
@@ -89,32 +85,6 @@ struct pv_chunk *pv_stats_chunk_slow(struct pv_stats *s, pv_u64 key)
    return c;
 }
 
-void pv_stats_activate(struct pv_stats *s, struct pv_chunk *c)
-{
-   if (c->active)
-      return;
-   if (s->nactive == s->active_cap) {
-      pv_u32 nc = s->active_cap * 2;
-      struct pv_chunk **a = realloc(s->active, nc * sizeof *a);
-      if (!a)
-         return;
-      s->active = a;
-      s->active_cap = nc;
-   }
-   c->active = 1;
-   s->active[s->nactive++] = c;
-}
-
-void pv_stats_new_period(struct pv_stats *s)
-{
-   for (pv_u32 i = 0; i < s->nactive; i++) {
-      s->active[i]->hits = 0;
-      s->active[i]->active = 0;
-   }
-   s->nactive = 0;
-   s->scratch->hits = 0;
-}
-
 static void remove_chunk(struct pv_stats *s, struct pv_chunk *c)
 {
    pv_u32 m = s->cap - 1;
@@ -132,11 +102,6 @@ static void remove_chunk(struct pv_stats *s, struct pv_chunk *c)
    for (int k = 0; k < PV_STATS_CACHE; k++)
       if (s->cache[k].c == c)
          s->cache[k].c = NULL;
-   for (pv_u32 k = 0; k < s->nactive; k++)
-      if (s->active[k] == c) {
-         s->active[k] = s->active[--s->nactive];
-         break;
-      }
    free(c);
 }
 

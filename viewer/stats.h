@@ -1,5 +1,5 @@
-/* stats.h -- per-line access counters for the hover card, and per-chunk
- * activity for follow mode.
+/* stats.h -- per-line access counters and last-access times: for the hover
+ * card, for re-creating heat (seed.c) and for follow mode (view.c).
  *
  * Lines are 64 bytes.  Counters live in chunks of 4096 lines (256 KiB of
  * address space, 80 KiB of counters), allocated when the chunk is first
@@ -41,9 +41,7 @@ struct pv_line {
 
 struct pv_chunk {
    pv_u64 key;             /* address >> PV_CHUNK_SHIFT */
-   pv_u32 hits;            /* accesses in the current follow period */
-   pv_u32 minl, maxl;      /* line range touched in the period */
-   int    active;          /* in the active list */
+   pv_u32 last_ms;         /* last access to any line (pv_model.now_ms) */
    struct pv_line line[PV_CHUNK_LINES];
 };
 
@@ -54,8 +52,6 @@ struct pv_stats {
    pv_u32 cap, n;
    pv_u32 max_chunks;
    struct pv_stats_slot cache[PV_STATS_CACHE];
-   struct pv_chunk **active;   /* chunks with hits this period */
-   pv_u32 nactive, active_cap;
    pv_u64 overflow;
    struct pv_chunk *scratch;
 };
@@ -68,10 +64,6 @@ struct pv_chunk *pv_stats_chunk_slow(struct pv_stats *s, pv_u64 key);
 struct pv_chunk *pv_stats_lookup(const struct pv_stats *s, pv_u64 key);
 /* Forget counters in [lo, hi) (the memory was unmapped). */
 void pv_stats_clear(struct pv_stats *s, pv_u64 lo, pv_u64 hi);
-/* Put C on the active list (first hit in this period). */
-void pv_stats_activate(struct pv_stats *s, struct pv_chunk *c);
-/* End the period: zero hits of active chunks and empty the list. */
-void pv_stats_new_period(struct pv_stats *s);
 /* The counters of line ADDR >> 6, or NULL if never touched. */
 const struct pv_line *pv_stats_line(const struct pv_stats *s, pv_u64 addr);
 

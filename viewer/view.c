@@ -1,6 +1,7 @@
 /* view.c -- zoom, scroll and follow mode (see view.h). */
 #include "view.h"
 
+#include <math.h>
 #include <string.h>
 
 void pv_view_init(struct pv_view *v, unsigned cols, int zoom_shift, int rows)
@@ -55,79 +56,101 @@ void pv_view_set_follow(struct pv_view *v, int on)
    if (on) {
       v->autozoom = 1;
       v->next_follow = 0;
-      v->nhist = 0;
    }
 }
 
-void pv_view_follow_tick(struct pv_view *v, struct pv_model *m, double now)
+/* Heat of a line accessed AGE ms ago, from a table in steps of 1/16 half-life. */
+struct weights { double hl; float w[129]; };
+
+static void weights_init(struct weights *W, double hl)
+{
+   W->hl = hl;
+   for (int i = 0; i <= 128; i++)
+      W->w[i] = (float)exp2(-(double)i / 16.0);
+}
+
+void pv_view_follow_tick(struct pv_view *v, struct pv_model *m, double now, double half_life_ms)
 {
    if (now < v->next_follow)
       return;
-   if (m->stats.nactive == 0)
-      return;                         /* decide as soon as something happens */
    v->next_follow = now + PV_FOLLOW_PERIOD;
-   struct agg { pv_u64 region, hits, lo, hi; } a[64];
+   static struct weights W;
+   if (W.hl != half_life_ms)
+      weights_init(&W, half_life_ms);
+   /* lines count while their heat is above 1/256: 8 half-lives */
+   pv_u32 horizon = (pv_u32)(half_life_ms * 8.0);
+   pv_u32 now_ms = m->now_ms;
+   double step = half_life_ms / 16.0;
+   struct agg { int region; double score; pv_u64 lo, hi; } a[64];
    int na = 0;
-   struct pv_stats *st = &m->stats;
-   for (pv_u32 i = 0; i < st->nactive; i++) {
-      const struct pv_chunk *c = st->active[i];
+   const struct pv_stats *st = &m->stats;
+   for (pv_u32 slot = 0; slot < st->cap; slot++) {
+      const struct pv_chunk *c = st->tab[slot];
+      if (!c || now_ms - c->last_ms > horizon)
+         continue;
       pv_u64 base = c->key << PV_CHUNK_SHIFT;
-      pv_u64 lo = base + ((pv_u64)c->minl << PV_LINE_SHIFT);
-      pv_u64 hi = base + ((pv_u64)(c->maxl + 1) << PV_LINE_SHIFT);
-      int r = pv_regions_find(&m->regions, lo);
-      if (r < 0)
-         r = pv_regions_find(&m->regions, hi - 1);
-      if (r < 0)
-         continue;
-      const struct pv_region *g = &m->regions.r[r];
-      if (g->prot == 0 || (v->hide_code && g->kind == PV_MAP_CODE))
-         continue;
-      if (lo < g->start) lo = g->start;
-      if (hi > g->end) hi = g->end;
-      int k;
-      for (k = 0; k < na && a[k].region != g->start; k++)
-         ;
-      if (k == na) {
-         if (na == 64)
+      int r = -1, k = -1;
+      pv_u64 r_end = 0;
+      for (pv_u32 l = 0; l < PV_CHUNK_LINES; l++) {
+         const struct pv_line *ln = &c->line[l];
+         pv_u32 age = now_ms - ln->t_ms;
+         if (!ln->t_ms || age > horizon)
             continue;
-         a[na].region = g->start;
-         a[na].hits = 0;
-         a[na].lo = lo;
-         a[na].hi = hi;
-         na++;
+         pv_u64 addr = base + ((pv_u64)l << PV_LINE_SHIFT);
+         if (r < 0 || addr >= r_end || addr < m->regions.r[r].start) {
+            r = pv_regions_find(&m->regions, addr);
+            k = -1;
+            if (r < 0)
+               continue;
+            const struct pv_region *g = &m->regions.r[r];
+            r_end = g->end;
+            if (g->prot == 0 || (v->hide_code && g->kind == PV_MAP_CODE)) {
+               r = -1;
+               continue;
+            }
+            for (k = 0; k < na && a[k].region != r; k++)
+               ;
+            if (k == na) {
+               if (na == 64) {
+                  k = -1;
+                  continue;
+               }
+               a[na].region = r;
+               a[na].score = 0;
+               a[na].lo = ~0ull;
+               a[na].hi = 0;
+               na++;
+            }
+         }
+         if (k < 0)
+            continue;
+         unsigned idx = (unsigned)(age / step);
+         float w = W.w[idx > 128 ? 128 : idx];
+         a[k].score += w;
+         if (idx <= 48) {                   /* hotter than 1/8 */
+            if (addr < a[k].lo) a[k].lo = addr;
+            if (addr + 64 > a[k].hi) a[k].hi = addr + 64;
+         }
       }
-      a[k].hits += c->hits;
-      if (lo < a[k].lo) a[k].lo = lo;
-      if (hi > a[k].hi) a[k].hi = hi;
    }
-   pv_stats_new_period(st);
    if (!v->follow || na == 0)
       return;
    int best = 0;
    for (int k = 1; k < na; k++)
-      if (a[k].hits > a[best].hits)
+      if (a[k].score > a[best].score)
          best = k;
-   /* hysteresis: stay with the region followed while it is still busy */
+   /* hysteresis: stay with the region followed while it is still hot */
    for (int k = 0; k < na; k++)
-      if (a[k].region == v->follow_region && a[k].hits * 2 >= a[best].hits)
+      if (m->regions.r[a[k].region].start == v->follow_region
+          && a[k].score >= 0.6 * a[best].score && a[k].hi > a[k].lo)
          best = k;
-   if (a[best].region != v->follow_region)
-      v->nhist = 0;
-   v->follow_region = a[best].region;
-   /* unite this period's range with the recent ones of the same region */
-   memmove(&v->hist[1], &v->hist[0], (PV_FOLLOW_HISTORY - 1) * sizeof v->hist[0]);
-   v->hist[0].region = a[best].region;
-   v->hist[0].lo = a[best].lo;
-   v->hist[0].hi = a[best].hi;
-   if (v->nhist < PV_FOLLOW_HISTORY)
-      v->nhist++;
+   if (a[best].hi <= a[best].lo)
+      return;                               /* nothing hot enough */
+   const struct pv_region *g = &m->regions.r[a[best].region];
+   v->follow_region = g->start;
    pv_u64 lo = a[best].lo, hi = a[best].hi;
-   for (unsigned k = 1; k < v->nhist; k++) {
-      if (v->hist[k].region != a[best].region)
-         continue;
-      if (v->hist[k].lo < lo) lo = v->hist[k].lo;
-      if (v->hist[k].hi > hi) hi = v->hist[k].hi;
-   }
+   if (lo < g->start) lo = g->start;
+   if (hi > g->end) hi = g->end;
    /* heap blocks are the natural unit: show the whole blocks the range touches */
    const struct pv_block *b0 = pv_heap_find(&m->heap, lo);
    const struct pv_block *b1 = pv_heap_find(&m->heap, hi - 1);

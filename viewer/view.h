@@ -9,7 +9,6 @@
 
 #define PV_MAX_CELL_SHIFT 12          /* a page per cell */
 #define PV_FOLLOW_PERIOD  0.2         /* seconds between follow decisions */
-#define PV_FOLLOW_HISTORY 10          /* periods whose ranges are united */
 
 struct pv_view {
    int       cell_shift;              /* log2 bytes per cell */
@@ -28,8 +27,6 @@ struct pv_view {
    int       show_pending;            /* follow: bring [follow_lo, follow_hi) into view */
    pv_u64    follow_lo, follow_hi;
    pv_u64    follow_region;           /* start of the region followed */
-   struct { pv_u64 region, lo, hi; } hist[PV_FOLLOW_HISTORY];
-   unsigned  nhist;
    double    next_follow;
 };
 
@@ -45,10 +42,13 @@ void pv_view_zoom(struct pv_view *v, int dz, pv_u64 anchor_addr, int anchor_row)
 void pv_view_goto(struct pv_view *v, pv_u64 addr);
 void pv_view_set_follow(struct pv_view *v, int on);
 
-/* Follow mode's periodic decision from the model's activity (call every
- * frame; acts every PV_FOLLOW_PERIOD).  May change cell_shift: rebuild the
- * layout before pv_view_settle. */
-void pv_view_follow_tick(struct pv_view *v, struct pv_model *m, double now);
+/* Follow mode's periodic decision (call every frame; acts every
+ * PV_FOLLOW_PERIOD): the busiest region is the one with the most heat, i.e.
+ * the most lines accessed recently, weighted by 0.5^(age / half-life); the
+ * view shows its hot part, widened to whole heap blocks.  May change
+ * cell_shift: rebuild the layout before pv_view_settle. */
+void pv_view_follow_tick(struct pv_view *v, struct pv_model *m, double now,
+                         double half_life_ms);
 /* Apply pending anchors, follow and goto against the current layout L and
  * clamp the scroll position. */
 void pv_view_settle(struct pv_view *v, const struct pv_layout *L);

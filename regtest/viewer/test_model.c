@@ -367,10 +367,13 @@ static void test_follow(void)
    pv_view_init(&v, 64, -1, 100);
    pv_layout_build(&L, &m.regions, pv_view_row_shift(&v), 0);
    pv_model_set_view(&m, &L, v.cell_shift, 64, 0, 100);
+   m.now_ms = 1000;
    for (int i = 0; i < 100; i++)
-      pv_model_access(&m, PV_REC_STORE, 0x100010 + 0x1000 + 8 * (pv_u64)i, 8, 1);
-   pv_model_access(&m, PV_REC_LOAD, 0x10000, 8, 1);
-   pv_view_follow_tick(&v, &m, 1.0);
+      pv_model_access(&m, PV_REC_STORE, 0x100010 + 0x1000 + 64 * (pv_u64)i, 8, 1);
+   for (int i = 0; i < 10000; i++)                 /* many accesses, few lines */
+      pv_model_access(&m, PV_REC_LOAD, 0x10000 + 8 * (pv_u64)(i & 7), 8, 1);
+   m.now_ms = 1100;
+   pv_view_follow_tick(&v, &m, 1.0, 500);
    check(v.follow_lo == 0x100010 && v.follow_hi == 0x140010, "follow shows the whole busy block");
    check((0x40000ull >> pv_view_row_shift(&v)) <= 75, "auto zoom fits it (cell %d)", v.cell_shift);
    pv_layout_build(&L, &m.regions, pv_view_row_shift(&v), 0);
