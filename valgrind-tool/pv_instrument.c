@@ -34,6 +34,10 @@
 #include "pub_tool_machine.h"
 #include "pub_tool_tooliface.h"
 #include "pub_tool_transtab.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_debuginfo.h"
+#include "pub_tool_threadstate.h"
+#include "libvex_guest_amd64.h"
 #include "pv_tool.h"
 
 typedef IRExpr IRAtom;
@@ -137,6 +141,101 @@ static UInt records_of(IRStmt* st)
    }
 }
 
+/* ---- the heap preload's report functions --------------------------- */
+
+/* The preload (pv_preload.c) reports heap events by calling two empty
+ * functions.  Its own code is not traced; at the entry of those two
+ * functions a helper call takes the arguments from the registers. */
+static VG_REGPARM(3) void heap_alloc_helper(UWord a, UWord size, UWord kind)
+{
+   pv_heap_alloc(VG_(get_running_tid)(), a, size, (UInt)kind);
+}
+
+static VG_REGPARM(2) void heap_free_helper(UWord a, UWord kind)
+{
+   pv_heap_free(VG_(get_running_tid)(), a, (UInt)kind);
+}
+
+static IRAtom* get_reg(IRSB* sb, Int offset)
+{
+   IRTemp t = newIRTemp(sb->tyenv, Ity_I64);
+   addStmtToIRSB(sb, IRStmt_WrTmp(t, IRExpr_Get(offset, Ity_I64)));
+   return IRExpr_RdTmp(t);
+}
+
+static void add_heap_call(IRSB* sb, Addr entry, Bool is_alloc, const VexGuestLayout* layout)
+{
+   IRDirty* di;
+   /* The allocation stack is taken from the guest state: make the
+    * instruction pointer exact, and have SP and FP written back. */
+   addStmtToIRSB(sb, IRStmt_Put(offsetof(VexGuestAMD64State, guest_RIP),
+                                IRExpr_Const(IRConst_U64(entry))));
+   IRAtom* a0 = get_reg(sb, offsetof(VexGuestAMD64State, guest_RDI));
+   IRAtom* a1 = get_reg(sb, offsetof(VexGuestAMD64State, guest_RSI));
+   if (is_alloc) {
+      IRAtom* a2 = get_reg(sb, offsetof(VexGuestAMD64State, guest_RDX));
+      di = unsafeIRDirty_0_N(3, "heap_alloc_helper",
+                             VG_(fnptr_to_fnentry)(&heap_alloc_helper),
+                             mkIRExprVec_3(a0, a1, a2));
+   } else {
+      di = unsafeIRDirty_0_N(2, "heap_free_helper",
+                             VG_(fnptr_to_fnentry)(&heap_free_helper),
+                             mkIRExprVec_2(a0, a1));
+   }
+   di->nFxState = 3;
+   di->fxState[0].fx = Ifx_Read;
+   di->fxState[0].offset = offsetof(VexGuestAMD64State, guest_RSP);
+   di->fxState[0].size = 8;
+   di->fxState[1].fx = Ifx_Read;
+   di->fxState[1].offset = offsetof(VexGuestAMD64State, guest_RBP);
+   di->fxState[1].size = 8;
+   di->fxState[2].fx = Ifx_Read;
+   di->fxState[2].offset = offsetof(VexGuestAMD64State, guest_RIP);
+   di->fxState[2].size = 8;
+   for (Int k = 0; k < 3; k++) {
+      di->fxState[k].nRepeats = 0;
+      di->fxState[k].repeatLen = 0;
+   }
+   addStmtToIRSB(sb, IRStmt_Dirty(di));
+}
+
+static Addr heap_alloc_fn = 1, heap_free_fn = 1;   /* 1: not found yet */
+
+static Int heap_fn_at(Addr a)
+{
+   if (a == heap_alloc_fn) return 1;
+   if (a == heap_free_fn) return 2;
+   const HChar* name;
+   if (VG_(get_fnname_if_entry)(VG_(current_DiEpoch)(), a, &name)) {
+      if (VG_(strcmp)(name, "pervert_heap_event_alloc") == 0) { heap_alloc_fn = a; return 1; }
+      if (VG_(strcmp)(name, "pervert_heap_event_free") == 0)  { heap_free_fn = a; return 2; }
+   }
+   return 0;
+}
+
+static IRSB* pv_instrument_preload(IRSB* sbIn)
+{
+   if (!pv_clo_track_heap)
+      return sbIn;
+   Bool any = False;
+   for (Int i = 0; i < sbIn->stmts_used && !any; i++)
+      if (sbIn->stmts[i]->tag == Ist_IMark && heap_fn_at((Addr)sbIn->stmts[i]->Ist.IMark.addr))
+         any = True;
+   if (!any)
+      return sbIn;
+   IRSB* sb = deepCopyIRSBExceptStmts(sbIn);
+   for (Int i = 0; i < sbIn->stmts_used; i++) {
+      IRStmt* st = sbIn->stmts[i];
+      addStmtToIRSB(sb, st);
+      if (st->tag == Ist_IMark) {
+         Int which = heap_fn_at((Addr)st->Ist.IMark.addr);
+         if (which)
+            add_heap_call(sb, (Addr)st->Ist.IMark.addr, which == 1, NULL);
+      }
+   }
+   return sb;
+}
+
 IRSB* pv_instrument(VgCallbackClosure* closure, IRSB* sbIn,
                     const VexGuestLayout* layout, const VexGuestExtents* vge,
                     const VexArchInfo* archinfo_host,
@@ -144,7 +243,9 @@ IRSB* pv_instrument(VgCallbackClosure* closure, IRSB* sbIn,
 {
    if (gWordTy != hWordTy)
       VG_(tool_panic)("host/guest word size mismatch");
-   if (!pv_tracing || pv_in_preload((Addr)vge->base[0]))
+   if (pv_in_preload((Addr)vge->base[0]))
+      return pv_instrument_preload(sbIn);
+   if (!pv_tracing)
       return sbIn;
 
    UInt n = 0;
