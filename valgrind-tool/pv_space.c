@@ -83,7 +83,11 @@ static void send_segment(Addr a, SizeT len, Bool r, Bool w, Bool x, Addr main_sp
    ULong off = 0;
    UInt kind;
    HChar label[256];
-   if (seg && seg->kind == SkFileC && name) {
+   if (seg && seg->kind == SkFileC && name && VG_(strstr)(name, "/pervert-amd64-linux")) {
+      /* the page of Valgrind's own code the client runs (signal return) */
+      kind = PV_MAP_CODE;
+      name = "[valgrind trampoline]";
+   } else if (seg && seg->kind == SkFileC && name) {
       off = (ULong)seg->offset + (a - seg->start);
       kind = x ? PV_MAP_CODE : (w ? PV_MAP_DATA : PV_MAP_RODATA);
    } else if (seg && seg->kind == SkShmC) {
