@@ -63,12 +63,14 @@ struct pv_app {
    double ingest_s, draw_s;       /* time spent in the last second */
    double ingest_acc, draw_acc;
    pv_u64 frames;
+   double last_frame_t, worst_frame;
 
    /* life */
    int    quit;
    int    detached;               /* ring let go (FINISHED or GONE) */
    int    shot_taken;
-   char   toast[400];             /* a short message in the status bar */
+   SDL_Surface *shot;             /* headless: the frame grabbed, written at exit */
+   char   toast[640];             /* a short message in the status bar */
    double toast_until;
 };
 

@@ -57,11 +57,14 @@ static void release(struct pv_heat *h)
          SDL_DestroyTexture(h->tex[i]);
    if (h->inc)
       SDL_DestroyTexture(h->inc);
-   h->tex[0] = h->tex[1] = h->inc = NULL;
+   if (h->comp)
+      SDL_DestroyTexture(h->comp);
+   h->tex[0] = h->tex[1] = h->inc = h->comp = NULL;
    free(h->cpu);
    free(h->cpu2);
    free(h->stage);
-   h->cpu = h->cpu2 = h->stage = NULL;
+   free(h->compbuf);
+   h->cpu = h->cpu2 = h->stage = h->compbuf = NULL;
 }
 
 void pv_heat_destroy(struct pv_heat *h)
@@ -79,6 +82,14 @@ static int alloc_size(struct pv_heat *h, int w, int hgt)
    h->stage = calloc(n, sizeof *h->stage);
    if (!h->stage)
       return -1;
+   if (h->comp)
+      SDL_DestroyTexture(h->comp);
+   h->comp = make_tex(h->ren, h->gpu ? SDL_TEXTUREACCESS_TARGET : SDL_TEXTUREACCESS_STREAMING, w, hgt);
+   free(h->compbuf);
+   h->compbuf = h->gpu ? NULL : malloc(n * sizeof *h->compbuf);
+   if (!h->comp || (!h->gpu && !h->compbuf))
+      return -1;
+   SDL_SetTextureBlendMode(h->comp, SDL_BLENDMODE_NONE);
    if (h->gpu) {
       h->tex[0] = make_tex(h->ren, SDL_TEXTUREACCESS_TARGET, w, hgt);
       h->tex[1] = make_tex(h->ren, SDL_TEXTUREACCESS_TARGET, w, hgt);
@@ -313,17 +324,33 @@ int pv_heat_remap(struct pv_heat *h, const struct pv_plan *plan, int w, int hgt)
    return 0;
 }
 
-void pv_heat_draw(struct pv_heat *h, const SDL_Rect *dst)
+void pv_heat_compose(struct pv_heat *h, SDL_Texture *bg_tex, const pv_u32 *bg,
+                     const SDL_Rect *dst)
 {
-   SDL_Texture *t = h->gpu ? h->tex[h->cur] : h->tex[0];
-   if (!t)
+   if (!h->comp || !h->stage)
       return;
-   if (!h->gpu && h->cpu_dirty) {
-      SDL_UpdateTexture(t, NULL, h->cpu, h->w * 4);
-      h->cpu_dirty = 0;
+   if (h->gpu) {
+      SDL_Texture *prev = SDL_GetRenderTarget(h->ren);
+      SDL_SetRenderTarget(h->ren, h->comp);
+      if (bg_tex) {
+         SDL_SetTextureBlendMode(bg_tex, SDL_BLENDMODE_NONE);
+         SDL_RenderCopy(h->ren, bg_tex, NULL, NULL);
+      } else {
+         SDL_SetRenderDrawBlendMode(h->ren, SDL_BLENDMODE_NONE);
+         SDL_SetRenderDrawColor(h->ren, 0, 0, 0, 255);
+         SDL_RenderClear(h->ren);
+      }
+      SDL_SetTextureBlendMode(h->tex[h->cur], SDL_BLENDMODE_ADD);
+      SDL_RenderCopy(h->ren, h->tex[h->cur], NULL, NULL);
+      SDL_SetRenderTarget(h->ren, prev);
+   } else {
+      size_t n = (size_t)h->w * h->h;
+      for (size_t i = 0; i < n; i++)
+         h->compbuf[i] = bg ? sat_add(bg[i], h->cpu[i]) : h->cpu[i];
+      SDL_UpdateTexture(h->comp, NULL, h->compbuf, h->w * 4);
    }
-   SDL_SetTextureBlendMode(t, SDL_BLENDMODE_ADD);
-   SDL_RenderCopy(h->ren, t, NULL, dst);
+   SDL_SetTextureBlendMode(h->comp, SDL_BLENDMODE_NONE);
+   SDL_RenderCopy(h->ren, h->comp, NULL, dst);
 }
 
 int pv_heat_read(struct pv_heat *h, pv_u32 *out)

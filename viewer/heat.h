@@ -31,6 +31,8 @@ struct pv_heat {
    SDL_Texture  *tex[2];         /* GPU: ping-pong targets; CPU: tex[0] streaming */
    int           cur;
    SDL_Texture  *inc;            /* GPU: streaming increments */
+   SDL_Texture  *comp;           /* background + heat, w x h (target, or streaming on CPU) */
+   pv_u32       *compbuf;        /* CPU: background + heat */
    pv_u32       *cpu, *cpu2;     /* CPU: the heat */
    pv_u32       *stage;          /* increments staging, w*h */
    int           cpu_dirty;
@@ -56,8 +58,13 @@ int  pv_heat_remap(struct pv_heat *h, const struct pv_plan *plan, int w, int hgt
 /* Add a whole w x h array of texels (heat re-created for cells that came
  * into view, seed.h). */
 void pv_heat_add_texels(struct pv_heat *h, const pv_u32 *texels);
-/* Draw (ADD) onto the current render target, scaled to DST. */
-void pv_heat_draw(struct pv_heat *h, const SDL_Rect *dst);
+/* Draw the map: background texels BG (w x h ARGB: mapped, unmapped,
+ * untouched colours; BG_TEX is the same uploaded) plus the heat, composed
+ * at cell resolution, then one unblended scaled copy into DST on the current
+ * render target.  (Blending at window resolution costs llvmpipe several ms
+ * per pass at 1920x1080; at cell resolution it is free.) */
+void pv_heat_compose(struct pv_heat *h, SDL_Texture *bg_tex, const pv_u32 *bg,
+                     const SDL_Rect *dst);
 /* Copy the heat texels into OUT (w*h ARGB8888), for tests.  0 on success. */
 int  pv_heat_read(struct pv_heat *h, pv_u32 *out);
 

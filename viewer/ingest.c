@@ -41,8 +41,9 @@ size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, 
    size_t i = 0;
    pv_u64 nacc = m->n_access, limit = in->access_limit;
    pv_u64 cl = 0, cs = 0, cm = 0;
+   size_t stop = in->span_budget && in->span_budget < n ? in->span_budget : n;
    *bad = 0;
-   while (i < n) {
+   while (i < stop) {
       const pv_u8 *rec = p + i;
       pv_u64 h;
       memcpy(&h, rec, 8);
@@ -176,24 +177,11 @@ pv_u64 pv_ingest_run(struct pv_ingest *in, struct pv_model *m, double deadline)
       }
       if (st == PV_BATCH_NONE)
          break;
-      /* bite off up to 256 KiB at a time so the deadline is checked often */
-      if (n > (256u << 10)) {
-         /* cut at a record boundary: walk headers (cheap, mostly 16-byte) */
-         size_t cut = 0;
-         while (cut < (256u << 10)) {
-            pv_u64 h;
-            memcpy(&h, p + cut, 8);
-            size_t l = PV_IS_ACCESS(PV_HDR_TYPE(h)) ? 16 : pv_rec_check(p + cut, n - cut,
-                          (pv_u64)(p + cut - in->r.data), in->r.size);
-            if (l == 0)
-               break;
-            cut += l;
-         }
-         if (cut > 0)
-            n = cut;
-      }
+      /* up to ~256 KiB at a time, so that the deadline is checked often */
       int bad = 0;
+      in->span_budget = 256u << 10;
       size_t used = pv_ingest_span(in, m, p, n, (pv_u64)(p - in->r.data), in->r.size, &bad);
+      in->span_budget = 0;
       pv_reader_consume(&in->r, used);
       in->bytes += used;
       recs += used / 16;
@@ -203,7 +191,7 @@ pv_u64 pv_ingest_run(struct pv_ingest *in, struct pv_model *m, double deadline)
                   (unsigned long long)in->r.tail);
          break;
       }
-      if (used < n)                  /* access limit */
+      if (used < n && in->access_limit && m->n_access >= in->access_limit)
          break;
       if (pv_now() >= deadline)
          break;

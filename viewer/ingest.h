@@ -17,6 +17,7 @@ struct pv_ingest {
    int      state;
    pv_u64   bytes;              /* consumed so far */
    pv_u64   access_limit;       /* stop after this many accesses (0: none) */
+   size_t   span_budget;        /* pv_ingest_span stops after this many bytes (0: none) */
    char     error[160];
 };
 
@@ -26,7 +27,8 @@ struct pv_ingest {
 pv_u64 pv_ingest_run(struct pv_ingest *in, struct pv_model *m, double deadline);
 
 /* Decode the records in P[0..N) into M; stop early (returning the bytes
- * used) when the access limit is hit.  POS is P's offset in the data area
+ * used, always whole records) when the access limit is hit or, with a
+ * span_budget, at the first record boundary past it.  POS is P's offset in the data area
  * (for padding), DATA_SIZE the data area's size.  *BAD is set on a corrupt
  * record.  Exposed for tests. */
 size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, size_t n,

@@ -225,6 +225,9 @@ static void print_probes(struct pv_app *a)
 
 static void rates(struct pv_app *a, double now)
 {
+   if (a->last_frame_t > 0 && now - a->last_frame_t > a->worst_frame)
+      a->worst_frame = now - a->last_frame_t;
+   a->last_frame_t = now;
    a->sec_frames++;
    if (a->sec_t0 == 0) {
       a->sec_t0 = now;
@@ -243,11 +246,12 @@ static void rates(struct pv_app *a, double now)
       a->eps = a->t_end > t0 ? (double)a->model.n_access / (a->t_end - t0) : 0;
    }
    if (a->opts.stats) {
-      fprintf(stderr, "pervert-view: %.1f fps  %.2f M acc/s  ring %.0f%%  ingest %.0f%%  "
-              "draw %.0f%%  [%s %s, %dx%d]\n",
-              a->fps, a->eps / 1e6, pv_ingest_fill(&a->in) * 100, a->ingest_acc / el * 100,
-              a->draw_acc / el * 100, a->renderer_name, a->heat.gpu ? "gpu heat" : "cpu heat",
-              a->scr.W, a->scr.H);
+      fprintf(stderr, "pervert-view: %.1f fps (worst frame %.0f ms)  %.2f M acc/s  ring %.0f%%  "
+              "ingest %.0f%%  draw %.0f%%  [%s %s, %dx%d]\n",
+              a->fps, a->worst_frame * 1000, a->eps / 1e6, pv_ingest_fill(&a->in) * 100,
+              a->ingest_acc / el * 100, a->draw_acc / el * 100, a->renderer_name,
+              a->heat.gpu ? "gpu heat" : "cpu heat", a->scr.W, a->scr.H);
+   a->worst_frame = 0;
    }
    a->ingest_s = a->ingest_acc;
    a->draw_s = a->draw_acc;
@@ -337,7 +341,9 @@ static int frame(struct pv_app *a)
       char err[256];
       if (a->opts.nprobes || a->opts.have_hover || a->opts.probe_file)
          print_probes(a);
-      if (pv_shot_save(a->ren, a->opts.screenshot, err, sizeof err) != 0) {
+      /* grab now; main writes it, then lets go of the ring */
+      a->shot = pv_shot_grab(a->ren, err, sizeof err);
+      if (!a->shot) {
          fprintf(stderr, "pervert-view: %s\n", err);
          done = 2;
       } else {
@@ -349,11 +355,21 @@ static int frame(struct pv_app *a)
       char name[300], err[256];
       a->shot_request = 0;
       pv_shot_name(name, sizeof name, a->model.prog);
-      if (pv_shot_save(a->ren, name, err, sizeof err) == 0)
-         snprintf(a->toast, sizeof a->toast, "saved %s", name);
-      else
+      SDL_Surface *sf = pv_shot_grab(a->ren, err, sizeof err);
+      if (sf) {
+         pv_shot_write_async(sf, name);
+         snprintf(a->toast, sizeof a->toast, "saving %s ...", name);
+      } else {
          snprintf(a->toast, sizeof a->toast, "screenshot failed: %s", err);
+      }
       a->toast_until = now + 3.0;
+   }
+   {
+      char msg[sizeof a->toast];
+      if (pv_shot_poll(msg, sizeof msg)) {
+         snprintf(a->toast, sizeof a->toast, "%s", msg);
+         a->toast_until = now + 4.0;
+      }
    }
    SDL_RenderPresent(a->ren);
    a->frames++;
@@ -389,37 +405,59 @@ int main(int argc, char **argv)
       fprintf(stderr, "pervert-view: out of memory\n");
       return 2;
    }
-   /* attach first: the program waits for us */
+   a->in.access_limit = a->opts.after_accesses;
+   a->headless = a->opts.screenshot != NULL;
+   a->hover_forced = a->opts.have_hover;
+
+   /* The window first, then attach: the program waits for us, so it does
+    * not fill the ring while SDL starts (a few hundred ms with OpenGL). */
+   char verr[512];
+   int video = video_init(a, verr, sizeof verr);
+   if (video == 0) {
+      TTF_Init();
+      IMG_Init(IMG_INIT_PNG);
+      a->scr.H = a->opts.height;
+      fonts_open(a);
+      int force_cpu = a->opts.software || strcmp(a->renderer_name, "software") == 0;
+      pv_heat_init(&a->heat, a->ren, force_cpu, a->opts.half_life_ms);
+      pv_timeline_init(&a->tl, a->ren, a->opts.slice_ms);
+      screen_layout(a);
+      pv_view_init(&a->view, a->opts.cols, a->opts.zoom_shift, a->scr.rows);
+      if (a->opts.have_goto)
+         pv_view_goto(&a->view, a->opts.goto_addr);
+      if (a->opts.no_follow)
+         a->view.follow = 0;
+      pv_layout_init(&a->lay);
+      pv_layout_init(&a->lay_applied);
+      a->t_start = pv_now();
+      a->model.now = a->t_start;
+      a->model.now_ms = 1;
+      update_layout(a);
+      apply_view(a);
+      /* draw once with every operation the frames use: llvmpipe compiles
+       * its shaders on first use, which takes tens of milliseconds */
+      for (int i = 0; i < PV_HEAT_SUB_EVERY; i++)
+         pv_heat_decay_step(&a->heat, 255);
+      if (a->seed) {
+         memset(a->seed, 0, a->seed_n * sizeof *a->seed);
+         pv_heat_add_texels(&a->heat, a->seed);
+      }
+      frame(a);
+      a->frames = 0;
+      a->t_frame = 0;
+      a->sec_t0 = 0;
+   }
    if (pv_reader_attach(&a->in.r, a->opts.ring, err, sizeof err) != 0) {
       fprintf(stderr, "pervert-view: %s\n", err);
       return 2;
    }
    a->in.attached = 1;
-   a->in.access_limit = a->opts.after_accesses;
-   a->headless = a->opts.screenshot != NULL;
-   a->hover_forced = a->opts.have_hover;
-
-   if (video_init(a, err, sizeof err) != 0) {
+   if (video != 0) {
       fprintf(stderr, "pervert-view: no display (%s): run with --screenshot=FILE for headless use\n",
-              err);
+              verr);
       detach(a);
       return 1;
    }
-   TTF_Init();
-   IMG_Init(IMG_INIT_PNG);
-   a->scr.H = a->opts.height;
-   fonts_open(a);
-   int force_cpu = a->opts.software || strcmp(a->renderer_name, "software") == 0;
-   pv_heat_init(&a->heat, a->ren, force_cpu, a->opts.half_life_ms);
-   pv_timeline_init(&a->tl, a->ren, a->opts.slice_ms);
-   screen_layout(a);
-   pv_view_init(&a->view, a->opts.cols, a->opts.zoom_shift, a->scr.rows);
-   if (a->opts.have_goto)
-      pv_view_goto(&a->view, a->opts.goto_addr);
-   if (a->opts.no_follow)
-      a->view.follow = 0;
-   pv_layout_init(&a->lay);
-   pv_layout_init(&a->lay_applied);
    a->t_start = pv_now();
    a->model.now = a->t_start;
    a->model.now_ms = 1;
@@ -498,6 +536,16 @@ int main(int argc, char **argv)
          if (next_frame > now)
             SDL_Delay((Uint32)((next_frame - now) * 1000));
       }
+   }
+   /* the file is complete before the tool hears from us: it (and a script
+    * waiting for valgrind) may exit as soon as we let go */
+   if (a->shot) {
+      char err[1100];
+      if (pv_shot_write(a->shot, a->opts.screenshot, err, sizeof err) != 0) {
+         fprintf(stderr, "pervert-view: %s\n", err);
+         done = 2;
+      }
+      a->shot = NULL;
    }
    detach(a);
    if (a->opts.stats)

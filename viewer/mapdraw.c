@@ -15,7 +15,8 @@ static void color(SDL_Renderer *r, struct pv_rgb c, Uint8 alpha)
    SDL_SetRenderDrawColor(r, c.r, c.g, c.b, alpha);
 }
 
-/* ---- the untouched-allocation layer ---------------------------------- */
+/* ---- the background layer, one texel per cell: unmapped, mapped, and
+ *      allocated-but-untouched ------------------------------------------- */
 
 struct base_ctx {
    struct pv_app   *a;
@@ -25,8 +26,25 @@ struct base_ctx {
 
 static int line_touched(const struct pv_stats *st, pv_u64 a)
 {
-   const struct pv_line *l = pv_stats_line(st, a);
-   return l && (l->reads | l->writes);
+   /* consecutive lookups mostly hit the same chunk */
+   static const struct pv_stats *cst;
+   static pv_u64 ckey = ~0ull;
+   static const struct pv_chunk *cc;
+   if (!st) {
+      cst = NULL;
+      cc = NULL;
+      return 0;
+   }
+   pv_u64 key = a >> PV_CHUNK_SHIFT;
+   if (st != cst || key != ckey) {
+      cst = st;
+      ckey = key;
+      cc = pv_stats_lookup(st, key);
+   }
+   if (!cc)
+      return 0;
+   const struct pv_line *l = &cc->line[(a >> PV_LINE_SHIFT) & (PV_CHUNK_LINES - 1)];
+   return (l->reads | l->writes) != 0;
 }
 
 /* Has any line of [lo, hi) been accessed?  (At most 5 lines are sampled in
@@ -91,17 +109,36 @@ void pv_mapdraw_base(struct pv_app *a, int force)
       a->base_h = h;
       if (!a->base || !a->basebuf)
          return;
-      SDL_SetTextureBlendMode(a->base, SDL_BLENDMODE_BLEND);
+      SDL_SetTextureBlendMode(a->base, SDL_BLENDMODE_NONE);
       SDL_SetTextureScaleMode(a->base, SDL_ScaleModeNearest);
       force = 1;
    }
    if (!force && !m->base_dirty)
       return;
+   line_touched(NULL, ~0ull);        /* forget the cached chunk: chunks come and go */
    if (!force && a->t_frame < a->base_next)
       return;                        /* at most ~15 times a second */
    a->base_next = a->t_frame + 0.066;
    m->base_dirty = 0;
-   memset(a->basebuf, 0, (size_t)w * h * sizeof *a->basebuf);
+   /* unmapped (gaps, the ends of partial rows): the window background;
+    * mapped: black */
+   const pv_u32 bgc = 0xFF000000u | ((pv_u32)PV_C_BG.r << 16) | ((pv_u32)PV_C_BG.g << 8) | PV_C_BG.b;
+   const pv_u32 mapped = 0xFF000000u | ((pv_u32)PV_C_MAPPED.r << 16)
+                         | ((pv_u32)PV_C_MAPPED.g << 8) | PV_C_MAPPED.b;
+   size_t ncell = (size_t)w * h;
+   for (size_t i = 0; i < ncell; i++)
+      a->basebuf[i] = bgc;
+   for (unsigned i = 0; i < m->nvis; i++) {
+      const struct pv_vis *v = &m->vis[i];
+      long i0 = (long)((long long)((v->lo >> m->row_shift) + v->base) * m->cols
+                       + ((v->lo >> m->cell_shift) & (m->cols - 1)));
+      long i1 = (long)((long long)(((v->hi - 1) >> m->row_shift) + v->base) * m->cols
+                       + (((v->hi - 1) >> m->cell_shift) & (m->cols - 1)));
+      if (i0 < 0) i0 = 0;
+      if (i1 >= (long)ncell) i1 = (long)ncell - 1;
+      for (long k = i0; k <= i1; k++)
+         a->basebuf[k] = mapped;
+   }
    struct base_ctx bc = { a, NULL, 0 };
    for (unsigned i = 0; i < m->nvis; i++) {
       bc.v = &m->vis[i];
@@ -191,49 +228,6 @@ static void draw_outlines(struct pv_app *a)
 }
 
 /* ---- mapped cells, separators ---------------------------------------- */
-
-static void fill_cells(struct pv_app *a, long row, long c0, long c1)
-{
-   const struct pv_screen *s = &a->scr;
-   SDL_Rect rc = { pv_screen_col_x(s, c0), pv_screen_row_y(s, row),
-                   pv_screen_col_x(s, c1 + 1) - pv_screen_col_x(s, c0), PV_ROW_PX };
-   SDL_RenderFillRect(a->ren, &rc);
-}
-
-static void draw_segments(struct pv_app *a)
-{
-   const struct pv_layout *L = &a->lay_applied;
-   const struct pv_geom *g = &a->applied;
-   const struct pv_screen *s = &a->scr;
-   long long top = g->top, bottom = g->top + g->rows;
-   long mask = (long)g->cols - 1;
-   SDL_SetRenderDrawBlendMode(a->ren, SDL_BLENDMODE_NONE);
-   color(a->ren, PV_C_MAPPED, 255);
-   for (unsigned i = pv_layout_first_seg_from_row(L, top); i < L->n; i++) {
-      const struct pv_seg *sg = &L->s[i];
-      if (sg->row0 >= bottom)
-         break;
-      long long first = sg->row0, last = sg->row0 + sg->nrows - 1;
-      long long r0 = first > top ? first : top, r1 = last < bottom - 1 ? last : bottom - 1;
-      long cs = (long)((sg->start >> g->cell_shift) & (pv_u64)mask);
-      long ce = (long)(((sg->end - 1) >> g->cell_shift) & (pv_u64)mask);
-      for (long long r = r0; r <= r1;) {
-         long a0 = (r == first) ? cs : 0;
-         long a1 = (r == last) ? ce : mask;
-         if (a0 == 0 && a1 == mask && r != last) {
-            /* a run of full rows in one rectangle */
-            long long re = r1 < last - 1 ? r1 : last - 1;
-            SDL_Rect rc = { s->map.x, pv_screen_row_y(s, (long)(r - top)), s->map.w,
-                            (int)(re - r + 1) * PV_ROW_PX };
-            SDL_RenderFillRect(a->ren, &rc);
-            r = re + 1;
-            continue;
-         }
-         fill_cells(a, (long)(r - top), a0, a1);
-         r++;
-      }
-   }
-}
 
 static void draw_separators(struct pv_app *a)
 {
@@ -422,13 +416,8 @@ void pv_mapdraw(struct pv_app *a)
 {
    if (!a->applied_ok)
       return;
-   draw_segments(a);
    pv_mapdraw_base(a, 0);
-   if (a->base) {
-      SDL_SetTextureBlendMode(a->base, SDL_BLENDMODE_BLEND);
-      SDL_RenderCopy(a->ren, a->base, NULL, &a->scr.map);
-   }
-   pv_heat_draw(&a->heat, &a->scr.map);
+   pv_heat_compose(&a->heat, a->base, a->basebuf, &a->scr.map);
    draw_separators(a);
    draw_outlines(a);
    draw_labels(a);

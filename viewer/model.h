@@ -112,8 +112,22 @@ static inline void pv_model_access(struct pv_model *m, unsigned type, pv_u64 add
    l->t_ms = m->now_ms;
    l->size = (pv_u8)(size > 255 ? 255 : size);
    c->last_ms = m->now_ms;
-   if (addr - m->vlo < m->vspan)
-      pv_model_paint(m, rd, wr, 0, addr, size ? size : 1);
+   if (addr - m->vlo < m->vspan) {
+      /* fast path: the whole access in one cell of the interval last hit */
+      const struct pv_vis *v = &m->vis[m->vis_hint];
+      pv_u64 last = addr + (size ? size : 1) - 1;
+      if (addr >= v->lo && last < v->hi && (addr >> m->cell_shift) == (last >> m->cell_shift)) {
+         long idx = (long)((long long)((addr >> m->row_shift) + v->base) * m->cols
+                           + ((addr >> m->cell_shift) & (m->cols - 1)));
+         struct pv_cellinc *ci = &m->inc[idx];
+         ci->r += rd;
+         ci->w += wr;
+         if (idx < m->inc_min) m->inc_min = idx;
+         if (idx > m->inc_max) m->inc_max = idx;
+      } else {
+         pv_model_paint(m, rd, wr, 0, addr, size ? size : 1);
+      }
+   }
 }
 
 #endif

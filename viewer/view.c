@@ -84,6 +84,13 @@ void pv_view_follow_tick(struct pv_view *v, struct pv_model *m, double now, doub
    struct agg { int region; double score; pv_u64 lo, hi; } a[64];
    int na = 0;
    const struct pv_stats *st = &m->stats;
+   /* bound the work: with many hot chunks, sample every STRIDE-th line */
+   pv_u32 hot = 0;
+   for (pv_u32 slot = 0; slot < st->cap; slot++)
+      hot += st->tab[slot] && now_ms - st->tab[slot]->last_ms <= horizon;
+   pv_u32 stride = 1;
+   while (stride < 64 && (pv_u64)hot * PV_CHUNK_LINES / stride > 65536)
+      stride *= 2;
    for (pv_u32 slot = 0; slot < st->cap; slot++) {
       const struct pv_chunk *c = st->tab[slot];
       if (!c || now_ms - c->last_ms > horizon)
@@ -91,7 +98,7 @@ void pv_view_follow_tick(struct pv_view *v, struct pv_model *m, double now, doub
       pv_u64 base = c->key << PV_CHUNK_SHIFT;
       int r = -1, k = -1;
       pv_u64 r_end = 0;
-      for (pv_u32 l = 0; l < PV_CHUNK_LINES; l++) {
+      for (pv_u32 l = 0; l < PV_CHUNK_LINES; l += stride) {
          const struct pv_line *ln = &c->line[l];
          pv_u32 age = now_ms - ln->t_ms;
          if (!ln->t_ms || age > horizon)
@@ -129,7 +136,7 @@ void pv_view_follow_tick(struct pv_view *v, struct pv_model *m, double now, doub
          a[k].score += w;
          if (idx <= 48) {                   /* hotter than 1/8 */
             if (addr < a[k].lo) a[k].lo = addr;
-            if (addr + 64 > a[k].hi) a[k].hi = addr + 64;
+            if (addr + 64 * (pv_u64)stride > a[k].hi) a[k].hi = addr + 64 * (pv_u64)stride;
          }
       }
    }

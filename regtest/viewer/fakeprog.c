@@ -8,7 +8,9 @@
  * discarding, as the tool does, and still prints its "program output".
  *
  * usage: fakeprog SCENARIO [--seconds=S] [--tail=S] [--rate=N] [--ring=BYTES]
- *                 [--no-wait] -- VIEWER [ARGS...]
+ *                 [--busy] [--no-wait] -- VIEWER [ARGS...]
+ *   --busy: bench/churn spin between batches instead of sleeping, keeping a
+ *           whole core busy the way a program under Valgrind does
  *
  * scenarios (addresses are fixed; see the code):
  *   seqwrite   8-byte stores sweeping a 64 KiB heap block in address order
@@ -327,6 +329,7 @@ static void pace_wait(struct pace *p)
 /* ---- scenarios ---------------------------------------------------------- */
 
 static double opt_seconds = 1.0, opt_tail = 0.3, opt_rate = 20e6;
+static int opt_busy;
 
 static void sc_sweep(unsigned type, const char *name)
 {
@@ -464,9 +467,12 @@ static void sc_bench(int churn)
             mmap_at = 0x20000000ull;
       }
       publish();
-      /* keep to the rate */
+      /* keep to the rate (--busy: spinning, as a program under Valgrind
+       * keeps its core busy) */
       double want = t0 + (double)done / opt_rate;
       while (now_s() < want) {
+         if (opt_busy)
+            continue;
          struct timespec ts = { 0, 200000 };
          nanosleep(&ts, NULL);
       }
@@ -576,6 +582,7 @@ int main(int argc, char **argv)
       else if (strncmp(argv[i], "--rate=", 7) == 0) opt_rate = atof(argv[i] + 7);
       else if (strncmp(argv[i], "--ring=", 7) == 0) ring_size = strtoull(argv[i] + 7, NULL, 0);
       else if (strcmp(argv[i], "--no-wait") == 0) nowait = 1;
+      else if (strcmp(argv[i], "--busy") == 0) opt_busy = 1;
       else die("unknown option %s", argv[i]);
    }
    if (i >= argc - 1)

@@ -75,11 +75,13 @@ inner() {
    else "$probe" "$f" mean "$x" "$y" "$w" "$h"; fi
 }
 # is COLOR-TEST "R G B": red / green / black ...
-is_red()    { set -- $1; [ "$1" -ge 120 ] && [ "$2" -le 50 ] && [ "$3" -le 50 ]; }
-is_green()  { set -- $1; [ "$2" -ge 120 ] && [ "$1" -le 50 ] && [ "$3" -le 50 ]; }
-is_black()  { set -- $1; [ "$1" -eq 0 ] && [ "$2" -eq 0 ] && [ "$3" -eq 0 ]; }
-is_kernel() { set -- $1; [ "$3" -ge 150 ] && [ "$1" -le 100 ] && [ "$3" -gt "$1" ]; }
-near()      { set -- $1 $2; local d=${3:-12}
+# (each takes "R G B"; an empty or short string is no colour at all)
+rgb3()      { [ $# -eq 3 ]; }
+is_red()    { rgb3 $1 || return 1; set -- $1; [ "$1" -ge 120 ] && [ "$2" -le 50 ] && [ "$3" -le 50 ]; }
+is_green()  { rgb3 $1 || return 1; set -- $1; [ "$2" -ge 120 ] && [ "$1" -le 50 ] && [ "$3" -le 50 ]; }
+is_black()  { rgb3 $1 || return 1; set -- $1; [ "$1" -eq 0 ] && [ "$2" -eq 0 ] && [ "$3" -eq 0 ]; }
+is_kernel() { rgb3 $1 || return 1; set -- $1; [ "$3" -ge 150 ] && [ "$1" -le 100 ] && [ "$3" -gt "$1" ]; }
+near()      { rgb3 $1 || return 1; set -- $1 $2; local d=${3:-12}
               [ $(( ($1-$4)*($1-$4) )) -le $((d*d)) ] && [ $(( ($2-$5)*($2-$5) )) -le $((d*d)) ] &&
               [ $(( ($3-$6)*($3-$6) )) -le $((d*d)) ]; }
 
@@ -141,7 +143,9 @@ for mode in gpu software; do
       msg= ; first= ; last= ; prevr=-1 inv=0
       for a in ${seq_probes//,/ }; do
          r=$(rect "$a" "$tmp/$t.out"); [ -z "$r" ] && { msg="cell of $a not in view"; break; }
-         c=$(inner "$tmp/$t.png" $r); set -- $c
+         c=$(inner "$tmp/$t.png" $r)
+         rgb3 $c || { msg="cannot read cell of $a"; break; }
+         set -- $c
          [ "$2" -le 40 ] && [ "$3" -le 40 ] || { msg="cell of $a is $c, not a red"; break; }
          [ -z "$first" ] && first=$1
          last=$1
@@ -203,8 +207,8 @@ if want "$t"; then
    run_fake "$t" free "--tail=0.15" --half-life=100000 --zoom=64 --probe=0x1000010
    ra=$(rect 0x1000010 "$tmp/$t.out")
    pa=$([ -n "$ra" ] && "$probe" "$tmp/$t.png" pixel ${ra% * *})
-   set -- $pa
-   if [ -n "$pa" ] && [ "$1" -ge 150 ] && [ "$2" -ge 60 ] && [ "$2" -le 190 ] && [ "$3" -le 120 ]; then ok "$t"
+   set -- $pa 0 0 0
+   if rgb3 $pa && [ "$1" -ge 150 ] && [ "$2" -ge 60 ] && [ "$2" -le 190 ] && [ "$3" -le 120 ]; then ok "$t"
    else bad "$t" "freed block's corner is '$pa', not orange" "$tmp/$t.err"; fi
 fi
 
@@ -254,7 +258,7 @@ if want "$t"; then
    msg=
    is_red "$c1" || msg="written cell is $c1"
    [ -z "$msg" ] && { is_red "$c2" || msg="last written cell is $c2"; }
-   [ -z "$msg" ] && { set -- $c3; [ "$1" -lt 60 ] || msg="cell written after the shot is $c3"; }
+   [ -z "$msg" ] && { rgb3 $c3 && set -- $c3 && [ "$1" -lt 60 ] || msg="cell written after the shot is '$c3'"; }
    [ -z "$msg" ] && { grep -q "fakeprog seqwrite done accesses=8192" "$tmp/$t.out" || msg="program did not finish"; }
    [ -z "$msg" ] && { grep -q "consumer state 3" "$tmp/$t.err" || msg="viewer did not leave with GONE"; }
    if [ -z "$msg" ]; then ok "$t"; else bad "$t" "$msg" "$tmp/$t.err"; fi
