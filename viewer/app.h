@@ -57,6 +57,7 @@ struct pv_app {
    double t_start, t_frame, fps, eps;
    double t_end;                  /* when the stream ended */
    double t_first;                /* when the first access came */
+   double last_paint;             /* last frame with accesses in view */
    double sec_t0;
    int    sec_frames;
    pv_u64 sec_acc;

@@ -78,10 +78,17 @@ static void stack_lines(struct pv_card *c, struct pv_model *m, pv_u32 stack, con
       add(c, PV_CS_DIM, "  %s: %s", what, stack ? "stack not described" : "no stack");
       return;
    }
+   /* innermost first, up to main: the frames below main are libc's start-up */
    unsigned shown = 0;
-   for (pv_u32 i = 0; i < depth && shown < 6; i++, shown++)
+   for (pv_u32 i = 0; i < depth && shown < 8; i++, shown++) {
       add(c, i == 0 ? PV_CS_TEXT : PV_CS_DIM, "  %s %s", i == 0 ? what : "    by",
           site_text(m, ids[i], buf, sizeof buf));
+      const struct pv_site *s = pv_symtab_site(&m->sym, ids[i]);
+      if (s && !strcmp(s->fn, "main")) {
+         shown = depth;
+         break;
+      }
+   }
    if (depth > shown)
       add(c, PV_CS_DIM, "     ... %u more frames", depth - shown);
 }

@@ -286,6 +286,8 @@ static int frame(struct pv_app *a)
    }
 
    /* heat: the time that passed, then this frame's accesses */
+   if (a->model.inc_min <= a->model.inc_max)
+      a->last_paint = now;
    pv_heat_decay(&a->heat, dt * 1000.0);
    pv_heat_add(&a->heat, &a->model);
    pv_timeline_accumulate(&a->tl, &a->model);
@@ -317,6 +319,8 @@ static int frame(struct pv_app *a)
    /* where to look (for the screenshot: decide on the latest activity now;
     * the heat of a new place is re-created from the line counters) */
    if (shoot) {
+      /* follow mode decides on the heat as it is now (the heat of a new
+       * place is re-created from the line counters) */
       a->view.next_follow = 0;
       read_addr_files(a);
    }
@@ -408,6 +412,7 @@ int main(int argc, char **argv)
    a->in.access_limit = a->opts.after_accesses;
    a->headless = a->opts.screenshot != NULL;
    a->hover_forced = a->opts.have_hover;
+   a->show_help = a->opts.show_help;
 
    /* The window first, then attach: the program waits for us, so it does
     * not fill the ring while SDL starts (a few hundred ms with OpenGL). */

@@ -157,7 +157,9 @@ struct outline_ctx {
    Uint8 alpha;
 };
 
-/* Outline the cells of [addr, end) (clipped to the interval) . */
+/* Outline the cells of [addr, end) (clipped to the interval).  Blocks
+ * within a single cell are not outlined: at that zoom, with several blocks
+ * to a cell, outlines would only be noise (zoom in to see them). */
 static void outline_range(struct pv_app *a, const struct pv_vis *v, pv_u64 addr, pv_u64 end)
 {
    const struct pv_model *m = &a->model;
@@ -165,6 +167,8 @@ static void outline_range(struct pv_app *a, const struct pv_vis *v, pv_u64 addr,
    pv_u64 lo = addr > v->lo ? addr : v->lo;
    pv_u64 hi = end < v->hi ? end : v->hi;
    if (hi <= lo)
+      return;
+   if ((addr >> m->cell_shift) == ((end - 1) >> m->cell_shift))
       return;
    long r0 = (long)((long long)(lo >> m->row_shift) + v->base);
    long r1 = (long)((long long)((hi - 1) >> m->row_shift) + v->base);

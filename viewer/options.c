@@ -39,6 +39,7 @@ void pv_opts_usage(void)
 "  --goto=@FILE           go to the address in FILE as soon as the program\n"
 "                         has written it (for tests)\n"
 "  --stats                print frame and ingest rates to stderr\n"
+"  --show-help            start with the key overlay shown (as after h)\n"
 "  --help                 this text\n"
 "Keys: press h in the window.\n");
 }
@@ -112,6 +113,8 @@ int pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t er
          o->software = 1;
       } else if (strcmp(a, "--stats") == 0) {
          o->stats = 1;
+      } else if (strcmp(a, "--show-help") == 0) {
+         o->show_help = 1;
       } else if (IS("--line-size")) {
          pv_u64 n;
          if (pv_parse_u64(v, &n) || pv_log2_exact(n) < 3 || n > 1024) {

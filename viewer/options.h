@@ -30,6 +30,7 @@ struct pv_opts {
    const char *probe_file;     /* --probe=@FILE: addresses read at screenshot time */
    const char *hover_file;     /* --hover=@FILE: the first address in FILE */
    int         stats;          /* --stats */
+   int         show_help;      /* --show-help: start with the key overlay */
    const char *ring;           /* the last argument */
 };
 

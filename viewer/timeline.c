@@ -85,12 +85,15 @@ void pv_timeline_accumulate(struct pv_timeline *t, const struct pv_model *m)
    }
 }
 
-static void push_column(struct pv_timeline *t)
+/* Write the current slice's column (KEEP: leave the counts, for the next
+ * column too). */
+static void push_column_keep(struct pv_timeline *t, int keep)
 {
    for (int r = 0; r < t->h; r++) {
       pv_u32 *a = &t->acc[r * 3];
       t->colbuf[r] = pv_heat_texel(a[0], a[1], a[2]);
-      a[0] = a[1] = a[2] = 0;
+      if (!keep)
+         a[0] = a[1] = a[2] = 0;
    }
    SDL_UpdateTexture(t->col, NULL, t->colbuf, 4);
    SDL_Texture *prev = SDL_GetRenderTarget(t->ren);
@@ -101,6 +104,11 @@ static void push_column(struct pv_timeline *t)
    SDL_SetRenderTarget(t->ren, prev);
    t->head = (t->head + 1) % t->w;
    t->columns++;
+}
+
+static void push_column(struct pv_timeline *t)
+{
+   push_column_keep(t, 0);
 }
 
 void pv_timeline_tick(struct pv_timeline *t, double now)
@@ -119,13 +127,15 @@ void pv_timeline_tick(struct pv_timeline *t, double now)
       t->t_next = now + t->slice_s;
       return;
    }
+   /* slices that ended since the last frame; when frames come slower than
+    * slices (the viewer catching up with a fast program), the frame's
+    * accesses fill all of them rather than leaving black gaps */
    int n = 0;
-   while (now >= t->t_next) {
-      if (n < t->w)
-         push_column(t);
+   while (now >= t->t_next + n * t->slice_s)
       n++;
-      t->t_next += t->slice_s;
-   }
+   for (int i = 0; i < n && i < t->w; i++)
+      push_column_keep(t, i + 1 < n && i + 1 < t->w);
+   t->t_next += n * t->slice_s;
 }
 
 int pv_timeline_remap(struct pv_timeline *t, const struct pv_plan *plan, int h)

@@ -8,7 +8,7 @@
 #include "model.h"
 
 #define PV_MAX_CELL_SHIFT 12          /* a page per cell */
-#define PV_FOLLOW_PERIOD  0.2         /* seconds between follow decisions */
+#define PV_FOLLOW_PERIOD  0.1         /* seconds between follow decisions */
 
 struct pv_view {
    int       cell_shift;              /* log2 bytes per cell */
