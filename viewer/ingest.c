@@ -55,6 +55,10 @@ size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, 
          }
          if (limit && nacc >= limit)
             break;
+         /* the producer just wrote these lines on another core: ask for
+          * them well before they are needed */
+         if ((i & 63) == 0)
+            __builtin_prefetch(rec + 1024);
          pv_u64 addr;
          memcpy(&addr, rec + 8, 8);
          pv_model_access(m, t, addr, PV_HDR_N16(h), PV_HDR_A32(h));

@@ -21,6 +21,14 @@ static void zoom_at_row(struct pv_app *a, int dz, int row)
    pv_view_zoom(&a->view, dz, addr, row);
 }
 
+/* Zoom around the row under the mouse when it is over the map, else the middle. */
+static int anchor_row(const struct pv_app *a)
+{
+   if (a->mouse_in_map)
+      return (a->mouse_y - a->scr.map.y) / PV_ROW_PX;
+   return a->view.rows / 2;
+}
+
 void pv_input_fit_all(struct pv_app *a)
 {
    const struct pv_layout *L = &a->lay;
@@ -86,11 +94,11 @@ static void key(struct pv_app *a, const SDL_KeyboardEvent *k)
    case SDLK_PLUS:
    case SDLK_KP_PLUS:
    case SDLK_EQUALS:
-      zoom_at_row(a, -1, a->view.rows / 2);
+      zoom_at_row(a, -1, anchor_row(a));
       break;
    case SDLK_MINUS:
    case SDLK_KP_MINUS:
-      zoom_at_row(a, +1, a->view.rows / 2);
+      zoom_at_row(a, +1, anchor_row(a));
       break;
    case SDLK_0:
    case SDLK_KP_0:

@@ -503,9 +503,11 @@ int main(int argc, char **argv)
                break;
          }
       }
-      /* behind?  spend more time ingesting, less drawing */
-      if (a->in.attached && a->in.state == PV_IN_RUNNING && pv_ingest_fill(&a->in) > 0.5) {
-         double until = pv_now() + 0.06;
+      /* behind?  spend more time ingesting, less drawing (down to ~7 frames
+       * a second when the ring is nearly full) */
+      double fill = a->in.attached && a->in.state == PV_IN_RUNNING ? pv_ingest_fill(&a->in) : 0;
+      if (fill > 0.5) {
+         double until = pv_now() + (fill > 0.75 ? 0.13 : 0.06);
          while (pv_ingest_fill(&a->in) > 0.2 && pv_now() < until
                 && !(a->in.access_limit && a->model.n_access >= a->in.access_limit)) {
             a->model.now = pv_now();

@@ -14,7 +14,8 @@
 #   without a display the viewer says so in one line and the program still
 #   finishes; under Xvfb a real window is captured with `import` and is not
 #   blank, and closing the viewer mid-run lets the program finish with the
-#   right output.  GPU (OpenGL on llvmpipe) and --software paths both.
+#   right output; the mouse (XTest, xpoke.c) brings up the hover card, h the
+#   key overlay, s saves a PNG, q closes the viewer.  GPU (OpenGL on llvmpipe) and --software paths both.
 #
 # Environment: PERVERT_TOP, PERVERT_BUILD (default: this repository and its
 # build/); tests needing the tool (build/vglib) or xvfb-run are skipped
@@ -338,6 +339,58 @@ XV
                          msg="program output wrong after the viewer closed"; }
       [ -z "$msg" ] && { grep -q "consumer state 3" "$tmp/$t.err" || msg="viewer did not detach with GONE"; }
       if [ -z "$msg" ]; then ok "$t"; else bad "$t" "$msg" "$tmp/$t.err"; fi
+   fi
+fi
+
+t=xvfb-keys
+if want "$t"; then
+   if [ $xvfb_ok = 0 ]; then skp "$t" "no xvfb-run or import"; else
+   if ! $CC -O1 -Wall -o "$tmp/xpoke" "$here/xpoke.c" -lX11 -l:libXtst.so.6 > "$tmp/xpoke.log" 2>&1; then
+      skp "$t" "cannot build xpoke (libX11, libXtst)"
+   else
+      # where the cell of 0x1000088 is: the same view headless, with --probe
+      vopts="--size=1280x800 --zoom=4 --goto=0x1000088"
+      "$fake" hover --tail=0.1 -- "$view" $vopts --screenshot="$tmp/keys-ref.png" \
+         --probe=0x1000088 > "$tmp/keys-ref.out" 2>/dev/null
+      cell=$(awk '$1 == "probe" && NF == 6 { print $3 + int($5 / 2), $4 + 2 }' "$tmp/keys-ref.out")
+      mkdir -p "$tmp/keys"
+      cat > "$tmp/keys.sh" <<KS
+#!/bin/bash
+cd "$tmp/keys"
+unset SDL_VIDEODRIVER
+"$fake" hover --tail=10 -- "$view" $vopts > fp.out 2> fp.err &
+fp=\$!
+sleep 2.5
+"$tmp/xpoke" move 300 300 sleep 200 move $cell sleep 700
+import -window root hover.png
+"$tmp/xpoke" key h sleep 600
+import -window root help.png
+"$tmp/xpoke" key h sleep 300 key s sleep 1500 key q
+wait \$fp
+KS
+      chmod +x "$tmp/keys.sh"
+      timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" "$tmp/keys.sh" > "$tmp/keys.log" 2>&1
+      msg=
+      [ -n "$cell" ] || msg="no reference geometry"
+      k=$tmp/keys
+      if [ -z "$msg" ]; then
+         # the hover card: its dark box next to the cell, with its text
+         set -- $cell
+         card=$("$probe" "$k/hover.png" count "$1" "$2" 360 180 12 14 20 3 | awk '{ print $2 }')
+         [ "${card:-0}" -gt 20000 ] || msg="no hover card under the mouse ($card pixels)"
+      fi
+      if [ -z "$msg" ]; then
+         acc=$("$probe" "$k/help.png" count 0 0 1280 800 255 196 64 12 | awk '{ print $2 }')
+         [ "${acc:-0}" -gt 1000 ] || msg="no help overlay after h ($acc accent pixels)"
+      fi
+      if [ -z "$msg" ]; then
+         shot=$(ls "$k"/hover-*.png 2>/dev/null | head -n 1)
+         [ -n "$shot" ] && [ "$("$probe" "$shot" size)" = "1280 800" ] || msg="no screenshot after s"
+      fi
+      [ -z "$msg" ] && { grep -q "fakeprog hover done accesses=4" "$k/fp.out" || msg="program did not finish"; }
+      [ -z "$msg" ] && { grep -q "consumer state 3, viewer status 0" "$k/fp.err" || msg="q did not close the viewer cleanly"; }
+      if [ -z "$msg" ]; then ok "$t"; else bad "$t" "$msg" "$k/fp.err"; fi
+   fi
    fi
 fi
 
