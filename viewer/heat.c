@@ -100,10 +100,9 @@ static int alloc_size(struct pv_heat *h, int w, int hgt)
       clear_target(h->ren, h->tex[1]);
       h->cur = 0;
    } else {
-      h->tex[0] = make_tex(h->ren, SDL_TEXTUREACCESS_STREAMING, w, hgt);
       h->cpu = malloc(n * sizeof *h->cpu);
       h->cpu2 = malloc(n * sizeof *h->cpu2);
-      if (!h->tex[0] || !h->cpu || !h->cpu2)
+      if (!h->cpu || !h->cpu2)
          return -1;
       for (size_t i = 0; i < n; i++)
          h->cpu[i] = 0xFF000000u;
@@ -284,8 +283,6 @@ int pv_heat_remap(struct pv_heat *h, const struct pv_plan *plan, int w, int hgt)
    if (w != ow || hgt != oh) {
       h->cpu = NULL;
       h->cpu2 = NULL;
-      SDL_DestroyTexture(h->tex[0]);
-      h->tex[0] = NULL;
       free(h->stage);
       h->stage = NULL;
       if (alloc_size(h, w, hgt)) {

@@ -11,8 +11,9 @@
  * values, every 4th step keeps within ~15% of exponential and reaches black
  * after about 7 half-lives.  The renderer scales the heat onto
  * the window.  CPU path (software renderer, or no custom blend modes): the
- * same arithmetic on an array -- including the GPU's rounding -- uploaded
- * whole (it is small).  Both give the same pixels.
+ * same arithmetic on an array -- including the GPU's rounding -- composed
+ * with the background and uploaded whole (it is small).  Both give the same
+ * pixels (regtest/viewer/test_heat.c).
  *
  * Decay steps are applied when the accumulated factor reaches 240/255 (or
  * every frame if that is smaller), so 8-bit factors stay accurate for long
@@ -28,7 +29,7 @@ struct pv_heat {
    SDL_Renderer *ren;
    int           gpu;            /* 1: render targets + blending; 0: CPU array */
    int           w, h;           /* cells: cols x rows */
-   SDL_Texture  *tex[2];         /* GPU: ping-pong targets; CPU: tex[0] streaming */
+   SDL_Texture  *tex[2];         /* GPU: ping-pong targets (CPU path: unused) */
    int           cur;
    SDL_Texture  *inc;            /* GPU: streaming increments */
    SDL_Texture  *comp;           /* background + heat, w x h (target, or streaming on CPU) */

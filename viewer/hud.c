@@ -146,13 +146,15 @@ static void status_bar(struct pv_app *a)
    pv_u64 dropped = m->dropped;
    if (a->in.attached && a->in.r.ctrl && a->in.r.ctrl->dropped > dropped)
       dropped = a->in.r.ctrl->dropped;
+   char zb[32];
+   pv_fmt_bytes(zb, sizeof zb, 1ull << a->view.cell_shift);
    snprintf(buf, sizeof buf, "%s acc/s%s   %s accesses   heap %s in %s blocks   dropped %s   "
-            "%.0f fps   half-life %g ms",
+            "%.0f fps   zoom %s/cell   half-life %g ms",
             pv_fmt_count(b1, sizeof b1, a->eps), a->t_end > 0 ? " (average)" : "",
             pv_fmt_count(b2, sizeof b2, (double)m->n_access),
             pv_fmt_bytes(b3, sizeof b3, m->heap.live_bytes),
             pv_fmt_count(b4, sizeof b4, (double)m->heap.live_count),
-            pv_fmt_count(st, sizeof st, (double)dropped), a->fps, a->heat.half_life_ms);
+            pv_fmt_count(st, sizeof st, (double)dropped), a->fps, zb, a->heat.half_life_ms);
    const char *help = "h: help";
    int right = s->W - 10 - pv_text_w(&a->font, (int)strlen(help));
    if (a->toast[0] && a->t_frame < a->toast_until) {

@@ -474,13 +474,13 @@ for t in vg-seqwrite vg-readpass vg-decay vg-free vg-hover vg-close-midrun vg-no
       ;;
    vg-close-midrun)
       if [ $xvfb_ok = 0 ]; then skp "$t" "no xvfb-run"; continue; fi
-      want_out=$(native spin 600)
+      want_out=$(native spin 2000)
       rm -f "$tmp/viewer.pid"
       cat > "$tmp/cm.sh" <<CM
 #!/bin/bash
 unset SDL_VIDEODRIVER
 VALGRIND_LIB=$build/vglib PERVERT_BINDIR=$build "$vg" --tool=pervert --viewer="$tmp/viewwrap" \
-   "$vt" spin 600 > "$tmp/$t.out" 2> "$tmp/$t.err" &
+   "$vt" spin 2000 > "$tmp/$t.out" 2> "$tmp/$t.err" &
 vp=\$!
 for i in \$(seq 100); do [ -s "$tmp/viewer.pid" ] && break; sleep 0.1; done
 sleep 1.5
