@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "dump.h"
+#include "dump_ctl.h"
 #include "pv_ring.h"
 #include "pv_stream.h"
 
@@ -43,6 +44,17 @@ static const char usage_text[] =
    "                  the innermost frame to alloc/free lines\n"
    "  --output=FILE   write to FILE instead of standard output\n"
    "  --fsync         fsync FILE before telling the tool the output is complete\n"
+   "control (pause, step, slow motion; reports on standard error):\n"
+   "  --pause-after=N pause the program when N access records have been read\n"
+   "  --pause-delay=MS  ... and not before MS ms into the run (or the cycle)\n"
+   "  --pause-for=MS  stay paused MS ms (and after each step)\n"
+   "  --cycles=C      pause, hold and step C times, resuming in between\n"
+   "  --step=LIST     then step by each item of LIST: N accesses, 'alloc' (to\n"
+   "                  the next allocation) or 'mark' (to the next pervert.h mark)\n"
+   "  --rate=K[,K..]  then slow motion: K accesses per second (from the start\n"
+   "                  without --pause-after); --rate-for=MS: measure MS ms of it,\n"
+   "                  then back to full speed\n"
+   "                  (at the end of the script the program is resumed)\n"
    "  --help          print this help;  --version: print the protocol version\n"
    "\n"
    "Exit status: 0 complete; 1 error or incomplete trace; 2 bad usage or ring.\n";
@@ -157,12 +169,19 @@ static void print_summary(const struct dump *d, pv_u64 ctrl_dropped, double secs
 int main(int argc, char **argv)
 {
    static struct dump d;
+   static struct dump_ctl ctl;
    const char *ring = NULL, *output = NULL;
    int want_fsync = 0, mode_set = 0;
 
    dump_init(&d);
+   ctl_init(&ctl);
    for (int i = 1; i < argc; i++) {
       const char *a = argv[i];
+      int copt = ctl_option(&ctl, a);
+      if (copt < 0)
+         usage_error("bad option '%s'", a);
+      if (copt > 0)
+         continue;
       if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
          fputs(usage_text, stdout);
          return 0;
@@ -243,6 +262,8 @@ int main(int argc, char **argv)
       size_t n;
       int st = pv_reader_batch(&r, &p, &n);
       if (st == PV_BATCH_DATA) {
+         if (ctl.active)
+            n = ctl_chunk(p, n, CTL_CHUNK);
          size_t used = dump_span(&d, p, n, (pv_u64)(p - r.data), r.size, &stop);
          pv_reader_consume(&r, used);
          publish_counts(&r, &d, pub);
@@ -250,14 +271,19 @@ int main(int argc, char **argv)
             corrupt_at = r.tail;
             break;
          }
+         if (ctl.active)
+            ctl_poll(&ctl, &r, &d, now_s());
       } else if (st == PV_BATCH_END) {
          break;
       } else {
          if (d.out.p != d.out.buf)     /* idle: let a reader of the file see it */
             out_flush(&d.out);
+         if (ctl.active)
+            ctl_poll(&ctl, &r, &d, now_s());
          pv_reader_wait(&r, 10);
       }
    }
+   ctl_end(&ctl, &d);
    double secs = now_s() - t0;
 
    int rc = 0, incomplete = 0;

@@ -166,11 +166,27 @@ enum pv_consumer_state {
    PV_CONS_EXECFAIL = 5   /* the consumer command could not be started */
 };
 
-/* Control channel (consumer -> producer), for pause/step/slow motion.
- * The consumer writes cmd and arg, then increments cmd_seq (release);
- * the producer acts and copies cmd_seq to cmd_ack (release). */
+/* Control channel (consumer -> producer), for pause/step/slow motion
+ * (PROTOCOL.txt section 5a).  One command slot: when cmd_ack == cmd_seq
+ * (the previous command was taken) the consumer writes cmd and cmd_arg,
+ * then increments cmd_seq (release); the producer takes the command, does
+ * what it can at once (see below), and copies cmd_seq to cmd_ack
+ * (release).  paused is 1 while the program is held.  After the ack of
+ * PAUSE, STEP, STEP_ALLOC or STEP_MARK, "paused == 1" means that it took
+ * effect and head no longer moves: every record up to the pause point is
+ * published.  Values the producer does not know are acknowledged and
+ * ignored, so new commands can be added without a new protocol version. */
 enum pv_ctl_cmd {
-   PV_CMD_NONE = 0, PV_CMD_PAUSE, PV_CMD_RESUME, PV_CMD_STEP, PV_CMD_RATE
+   PV_CMD_NONE = 0,
+   PV_CMD_PAUSE,        /* hold the program (all threads) */
+   PV_CMD_RESUME,       /* run on from where it stopped, nothing lost */
+   PV_CMD_STEP,         /* arg = N: run until exactly N more access records are
+                           published, then hold again (while running: pause first) */
+   PV_CMD_RATE,         /* arg = K: at most K access records per second; 0 = full
+                           speed.  Does not pause or resume by itself. */
+   PV_CMD_STEP_ALLOC,   /* run at full speed (or at the rate) until the next ALLOC
+                           record, hold right after it */
+   PV_CMD_STEP_MARK     /* the same up to the next MARK record (pervert.h) */
 };
 
 #define PV_CACHELINE 64

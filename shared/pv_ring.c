@@ -179,11 +179,27 @@ void pv_reader_wait(struct pv_reader *r, int ms)
    nanosleep(&ts, NULL);
 }
 
-void pv_reader_command(struct pv_reader *r, enum pv_ctl_cmd cmd, pv_u64 arg)
+int pv_reader_command(struct pv_reader *r, enum pv_ctl_cmd cmd, pv_u64 arg)
 {
+   if (!r->ctrl || pv_reader_command_pending(r))
+      return -1;
    r->ctrl->cmd = (pv_u32)cmd;
    r->ctrl->cmd_arg = arg;
    __atomic_add_fetch(&r->ctrl->cmd_seq, 1, __ATOMIC_RELEASE);
+   return 0;
+}
+
+int pv_reader_command_pending(const struct pv_reader *r)
+{
+   if (!r->ctrl)
+      return 0;
+   return __atomic_load_n(&r->ctrl->cmd_ack, __ATOMIC_ACQUIRE)
+          != __atomic_load_n(&r->ctrl->cmd_seq, __ATOMIC_RELAXED);
+}
+
+int pv_reader_paused(const struct pv_reader *r)
+{
+   return r->ctrl && __atomic_load_n(&r->ctrl->paused, __ATOMIC_ACQUIRE) != 0;
 }
 
 void pv_reader_detach(struct pv_reader *r, enum pv_consumer_state why)

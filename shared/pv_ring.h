@@ -64,8 +64,22 @@ void pv_reader_wait(struct pv_reader *r, int ms);
  * writing anything, or exec another program.) */
 int  pv_reader_producer_alive(struct pv_reader *r);
 
-/* Post a control command (pause, step ...) to the producer. */
-void pv_reader_command(struct pv_reader *r, enum pv_ctl_cmd cmd, pv_u64 arg);
+/* The control channel (PROTOCOL.txt section 5a).
+ *
+ * Post a command to the producer: 0 when posted; -1 when the previous one
+ * has not been taken yet (the slot is busy: try again a little later, e.g.
+ * next frame; a program blocked in a system call takes commands when the
+ * call returns).  Commands: PV_CMD_PAUSE, PV_CMD_RESUME, PV_CMD_STEP (arg =
+ * number of access records), PV_CMD_STEP_ALLOC, PV_CMD_STEP_MARK,
+ * PV_CMD_RATE (arg = access records per second, 0 = full speed). */
+int  pv_reader_command(struct pv_reader *r, enum pv_ctl_cmd cmd, pv_u64 arg);
+/* 1 while the last posted command has not been taken. */
+int  pv_reader_command_pending(const struct pv_reader *r);
+/* 1 while the program is held (paused, or a step is done).  After a
+ * command was taken, paused == 1 also means: nothing more will be
+ * published until the next command, and all of it up to the pause point
+ * already is. */
+int  pv_reader_paused(const struct pv_reader *r);
 
 /* Tell the producer we are done (PV_CONS_FINISHED or PV_CONS_GONE), unmap. */
 void pv_reader_detach(struct pv_reader *r, enum pv_consumer_state why);

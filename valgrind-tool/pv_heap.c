@@ -69,6 +69,7 @@ void pv_heap_alloc(ThreadId tid, Addr a, SizeT size, UInt kind)
    bytes_live += size;
    if (bytes_live > max_live) max_live = bytes_live;
    send(PV_REC_ALLOC, kind, tid, a, size, b->stack);
+   pv_control_event(PV_REC_ALLOC);     /* "step to the next allocation" */
 }
 
 void pv_heap_summary(void)

@@ -58,6 +58,7 @@ typedef struct {
    UInt    site;        /* site id of the current instruction */
    PvEvent q[MAX_QUEUE];
    Int     nq;
+   Bool    fine;        /* fine mode (pv_control.c): count records in pv_acc */
 } PvState;
 
 static IRExpr* ptr_plus(PvState* s, ULong k)
@@ -103,10 +104,59 @@ static void store_cursor(PvState* s)
 static void flush(PvState* s)
 {
    if (s->nq == 0) return;
+   IRAtom* start = s->fine ? atomise(s, ptr_plus(s, s->off), Ity_I64) : NULL;
    for (Int i = 0; i < s->nq; i++)
       write_record(s, &s->q[i]);
    s->nq = 0;
    store_cursor(s);
+   if (s->fine) {
+      /* pv_acc += records written = cursor advance / 16 */
+      IRExpr* pacc = IRExpr_Const(IRConst_U64((ULong)(HWord)&pv_acc));
+      IRAtom* now = atomise(s, ptr_plus(s, s->off), Ity_I64);
+      IRAtom* adv = atomise(s, IRExpr_Binop(Iop_Sub64, now, start), Ity_I64);
+      IRAtom* n = atomise(s, IRExpr_Binop(Iop_Shr64, adv, IRExpr_Const(IRConst_U8(4))), Ity_I64);
+      IRAtom* acc = atomise(s, IRExpr_Load(Iend_LE, Ity_I64, pacc), Ity_I64);
+      IRAtom* sum = atomise(s, IRExpr_Binop(Iop_Add64, acc, n), Ity_I64);
+      addStmtToIRSB(s->sb, IRStmt_Store(Iend_LE, pacc, sum));
+   }
+}
+
+/* ---- fine mode and no-redir blocks (pv_control.c) ------------------ */
+
+/* The gate at the start of an instruction with K records.  Its exit
+ * re-runs the instruction later, from the scheduler, where the program is
+ * held. */
+static void fine_gate(PvState* s, UInt k, Addr ip, Int offIP, Bool may_exit)
+{
+   IRExpr* pacc = IRExpr_Const(IRConst_U64((ULong)(HWord)&pv_acc));
+   IRExpr* plim = IRExpr_Const(IRConst_U64((ULong)(HWord)&pv_acc_lim));
+   IRAtom* acc = atomise(s, IRExpr_Load(Iend_LE, Ity_I64, pacc), Ity_I64);
+   IRAtom* lim = atomise(s, IRExpr_Load(Iend_LE, Ity_I64, plim), Ity_I64);
+   IRAtom* end = atomise(s, IRExpr_Binop(Iop_Add64, acc, IRExpr_Const(IRConst_U64(k))), Ity_I64);
+   IRAtom* over = atomise(s, IRExpr_Binop(Iop_CmpLT64U, lim, end), Ity_I1);
+   IRDirty* di = unsafeIRDirty_0_N(1, "pv_gate", VG_(fnptr_to_fnentry)(&pv_gate),
+                                   mkIRExprVec_1(IRExpr_Const(IRConst_U64(k))));
+   di->guard = over;
+   addStmtToIRSB(s->sb, IRStmt_Dirty(di));
+   if (!may_exit) return;
+   IRAtom* acc2 = atomise(s, IRExpr_Load(Iend_LE, Ity_I64, pacc), Ity_I64);
+   IRAtom* lim2 = atomise(s, IRExpr_Load(Iend_LE, Ity_I64, plim), Ity_I64);
+   IRAtom* stop = atomise(s, IRExpr_Binop(Iop_CmpLE64U, lim2, acc2), Ity_I1);
+   addStmtToIRSB(s->sb, IRStmt_Exit(stop, Ijk_Yield, IRConst_U64((ULong)ip), offIP));
+}
+
+/* A block that jumps to a no-redirection translation (the heap wrappers
+ * calling the real malloc) tells pv_control.c, which must leave the next
+ * run of this thread alone. */
+static IRSB* mark_noredir(IRSB* sb)
+{
+   if (sb->jumpkind == Ijk_NoRedir) {
+      IRDirty* di = unsafeIRDirty_0_N(0, "pv_control_noredir",
+                                      VG_(fnptr_to_fnentry)(&pv_control_noredir),
+                                      mkIRExprVec_0());
+      addStmtToIRSB(sb, IRStmt_Dirty(di));
+   }
+   return sb;
 }
 
 static void add_event(PvState* s, UInt type, IRAtom* addr, UInt size, IRAtom* guard)
@@ -244,21 +294,25 @@ IRSB* pv_instrument(VgCallbackClosure* closure, IRSB* sbIn,
    if (gWordTy != hWordTy)
       VG_(tool_panic)("host/guest word size mismatch");
    if (pv_in_preload((Addr)vge->base[0]))
-      return pv_instrument_preload(sbIn);
+      return mark_noredir(pv_instrument_preload(sbIn));
    if (!pv_tracing)
-      return sbIn;
+      return mark_noredir(sbIn);
 
    UInt n = 0;
    for (Int i = 0; i < sbIn->stmts_used; i++)
       if (sbIn->stmts[i]) n += records_of(sbIn->stmts[i]);
    if (n == 0)
-      return sbIn;
+      return mark_noredir(sbIn);
 
    PvState s;
    s.sb = deepCopyIRSBExceptStmts(sbIn);
    s.nq = 0;
    s.off = 0;
    s.site = 0;
+   s.fine = pv_fine;
+   /* The no-redir block's first instruction cannot be re-entered later
+    * (it would be redirected again): no gate exits there. */
+   Bool may_exit = !pv_control_noredir_pending();
    IRTypeEnv* tyenv = sbIn->tyenv;
 
    Int i = 0;
@@ -292,12 +346,14 @@ IRSB* pv_instrument(VgCallbackClosure* closure, IRSB* sbIn,
             s.site = 0;
             /* a site id is made lazily, only for instructions that access memory */
             {
-               Bool touches = False;
+               UInt k = 0;      /* records of this instruction, at most */
                for (Int j = i + 1; j < sbIn->stmts_used && sbIn->stmts[j]->tag != Ist_IMark; j++)
-                  if (records_of(sbIn->stmts[j])) { touches = True; break; }
-               if (touches) s.site = pv_site_for_ip((Addr)st->Ist.IMark.addr);
+                  k += records_of(sbIn->stmts[j]);
+               if (k) s.site = pv_site_for_ip((Addr)st->Ist.IMark.addr);
+               addStmtToIRSB(s.sb, st);
+               if (k && s.fine)
+                  fine_gate(&s, k, (Addr)st->Ist.IMark.addr, layout->offset_IP, may_exit);
             }
-            addStmtToIRSB(s.sb, st);
             break;
          case Ist_WrTmp: {
             IRExpr* e = st->Ist.WrTmp.data;
@@ -370,7 +426,7 @@ IRSB* pv_instrument(VgCallbackClosure* closure, IRSB* sbIn,
       }
    }
    flush(&s);
-   return s.sb;
+   return mark_noredir(s.sb);
 }
 
 void pv_set_tracing(Bool on)

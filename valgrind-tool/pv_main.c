@@ -110,6 +110,7 @@ static Bool pv_process_cmd_line_option(const HChar* arg)
       pv_clo_stack_depth = (UInt)depth;
    }
    else if VG_BOOL_CLO(arg, "--trace-at-start", pv_clo_trace_at_start) {}
+   else if (pv_control_option(arg)) {}       /* --start-paused, --viewer-exit */
    else if VG_STR_CLO(arg, "--viewer", str) {
       if (str[0] == 0)
          VG_(fmsg_bad_option)(arg, "--viewer needs a command, or 'no'\n");
@@ -146,6 +147,7 @@ static void pv_print_usage(void)
 "    --trace-at-start=yes|no   trace accesses from the start; else wait for\n"
 "                              PERVERT_START_TRACING from pervert.h [yes]\n"
    );
+   pv_control_usage();
 }
 
 static void pv_print_debug_usage(void)
@@ -204,6 +206,7 @@ static Bool pv_handle_client_request(ThreadId tid, UWord* arg, UWord* ret)
          return True;
       case PV_CLREQ_MARK:
          send_text(PV_REC_MARK, tid, 0, 0, 1, client_string(arg[1], buf, sizeof buf));
+         pv_control_event(PV_REC_MARK);      /* "step to the next mark" */
          *ret = 0;
          return True;
       case PV_CLREQ_TRACE_ON:
@@ -227,6 +230,7 @@ static Bool pv_handle_client_request(ThreadId tid, UWord* arg, UWord* ret)
 static void pv_pre_syscall(ThreadId tid, UInt sysno, UWord* args, UInt nargs)
 {
    pv_space_pre_syscall(tid, sysno, args, nargs);
+   pv_control_pre_syscall(tid, sysno);
 }
 
 static void pv_post_syscall(ThreadId tid, UInt sysno, UWord* args, UInt nargs, SysRes res)
@@ -243,7 +247,7 @@ static void pv_post_syscall(ThreadId tid, UInt sysno, UWord* args, UInt nargs, S
 
 static void pv_atfork_pre(ThreadId tid)    { pv_ring_publish(); }
 static void pv_atfork_parent(ThreadId tid) { }
-static void pv_atfork_child(ThreadId tid)  { pv_ring_forget_in_child(); }
+static void pv_atfork_child(ThreadId tid)  { pv_ring_forget_in_child(); pv_control_forget_in_child(); }
 
 /* ---- start and end ---- */
 
@@ -290,6 +294,7 @@ static void pv_post_clo_init(void)
    pv_sites_init();
    pv_heap_init();
    pv_ring_start(pv_clo_viewer);
+   pv_control_init();
    if (pv_clo_track_heap && is_static_client())
       VG_(umsg)("pervert: warning: %s is statically linked: heap events are unavailable "
                 "(the heap wrappers cannot be preloaded); accesses are still traced\n",

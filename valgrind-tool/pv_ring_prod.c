@@ -110,8 +110,11 @@ UChar* pv_pad8(UChar* start, UChar* p)
 
 static inline ULong counter_of(UChar* p) { return lap_base + (ULong)(p - data); }
 
+Bool pv_ring_hold;               /* pv_control.c: the program is held, publish nothing */
+
 static void publish_now(void)
 {
+   if (pv_ring_hold) return;
    ULong h = counter_of(pv_cur);
    if (h != published) {
       total_bytes += h - published;
@@ -145,8 +148,9 @@ static void consumer_went_away(void)
 {
    if (!consumer_left && ctrl) {
       consumer_left = True;
-      VG_(umsg)("pervert: the viewer/consumer (pid %d) went away; "
-                "the program continues, events are discarded\n", consumer_pid);
+      VG_(umsg)("pervert: the viewer/consumer (pid %d) went away%s\n", consumer_pid,
+                pv_clo_viewer_exit_kill ? ""
+                : "; the program continues, events are discarded");
    }
    to_discard();
 }
@@ -270,6 +274,7 @@ VG_REGPARM(1) void pv_room_sb(UWord need)
       leave_drop_mode_if_possible();
       if (mode == MODE_DROP) return;
    }
+   pv_control_room();             /* a command waiting? (pv_control.c) */
    publish_now();
    if (!ring_reserve(need + 16, !pv_clo_drop)) {
       if (mode == MODE_DISCARD) { pv_room_sb(need); return; }
@@ -532,6 +537,7 @@ Bool pv_ring_has_consumer(void) { return mode != MODE_DISCARD; }
 
 void pv_ring_exec(const HChar* path)
 {
+   pv_ring_hold = False;
    if (mode == MODE_DISCARD) return;
    UInt n = 8 + PV_ALIGN8(pv_strbytes(path));
    UChar* p = pv_emit_begin(n);
@@ -550,6 +556,7 @@ void pv_ring_exec(const HChar* path)
 
 void pv_ring_forget_in_child(void)
 {
+   pv_ring_hold = False;
    /* The ring belongs to the parent: never touch it again. */
    ctrl = NULL;
    data = NULL;
@@ -559,6 +566,7 @@ void pv_ring_forget_in_child(void)
 
 void pv_ring_finish(Bool by_signal, Int status)
 {
+   pv_ring_hold = False;
    if (mode == MODE_DISCARD || !ctrl) {
       discarded += (ULong)(pv_cur - scratch) / 16;
       pv_cur = scratch;
@@ -595,4 +603,86 @@ ULong pv_ring_start_ns(void)  { return start_ns; }
 const volatile ULong* pv_ring_consumer_counts(void)
 {
    return have_final_counts ? final_counts : NULL;
+}
+
+/* ---- for the control channel (pv_control.c) -------------------------- */
+
+struct pv_ctrl* pv_ring_ctrl(void)
+{
+   return mode != MODE_DISCARD ? ctrl : NULL;
+}
+
+/* A killed consumer stays a zombie until init reaps it; kill(pid, 0)
+ * still succeeds then.  /proc/PID/stat says "Z". */
+static Bool consumer_zombie(void)
+{
+   HChar path[64], buf[256];
+   if (consumer_pid <= 0) return False;
+   VG_(snprintf)(path, sizeof path, "/proc/%d/stat", consumer_pid);
+   SysRes r = VG_(open)(path, VKI_O_RDONLY, 0);
+   if (sr_isError(r)) return False;
+   Int fd = (Int)sr_Res(r);
+   Int n = VG_(read)(fd, buf, sizeof buf - 1);
+   VG_(close)(fd);
+   if (n <= 0) return False;
+   buf[n] = 0;
+   const HChar* p = VG_(strrchr)(buf, ')');     /* "pid (comm) S ..." */
+   return p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+}
+
+Bool pv_ring_consumer_check(void)
+{
+   if (mode == MODE_DISCARD || !ctrl) return False;
+   if (consumer_gone() || consumer_zombie()) {
+      consumer_went_away();
+      return False;
+   }
+   return True;
+}
+
+/* Walk the records written but not published, in MODE_RING: count the
+ * access records, stopping at the (stop+1)-th; *end = where it stopped. */
+static ULong walk_unpublished(ULong stop, ULong* end)
+{
+   ULong c = published, n = 0;
+   *end = c;
+   if (mode != MODE_RING) return 0;
+   ULong last = counter_of(pv_cur);
+   while (c < last) {
+      ULong pos = c & mask;
+      ULong h = *(ULong*)(data + pos);
+      UInt t = PV_HDR_TYPE(h);
+      if (PV_IS_ACCESS(t)) {
+         if (n == stop) break;
+         n++;
+         c += 16;
+      } else if (t == PV_REC_PAD && PV_HDR_SUB(h) == 1) {
+         c += size - pos;
+      } else {
+         ULong len = (ULong)PV_HDR_N16(h) * 8;
+         if (len == 0) break;      /* cannot happen: our own records */
+         c += len;
+      }
+   }
+   *end = c > last ? last : c;
+   return n;
+}
+
+ULong pv_ring_unpublished_accesses(void)
+{
+   ULong end;
+   return walk_unpublished(~0ULL, &end);
+}
+
+/* Publish the next N unpublished access records and the other records up
+ * to the one after them, even while held. */
+void pv_ring_publish_accesses(ULong n)
+{
+   ULong end;
+   walk_unpublished(n, &end);
+   if (mode == MODE_RING && end > published) {
+      total_bytes += end - published;
+      published = end;
+      __atomic_store_n(&ctrl->head, end, __ATOMIC_RELEASE);
+   }
 }

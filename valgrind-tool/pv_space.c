@@ -196,6 +196,7 @@ static void start_client_code(ThreadId tid, ULong blocks_done)
       send_thread_stack(tid);
    /* The scheduler comes here every time slice: publish. */
    pv_ring_publish();
+   pv_control_start(tid);        /* pause, step, slow motion (pv_control.c) */
 }
 
 static void thread_create(ThreadId parent, ThreadId child)

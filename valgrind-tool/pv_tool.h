@@ -7,6 +7,7 @@
  *   pv_sites.c       code sites and allocation stacks, symbolised once
  *   pv_heap.c        heap blocks reported by the preload's wrappers
  *   pv_space.c       the address space, threads and kernel accesses
+ *   pv_control.c     the control channel: pause, step, slow motion
  * Records are laid out as shared/pv_proto.h says.
  */
 #ifndef PV_TOOL_H
@@ -95,5 +96,33 @@ void   pv_space_post_syscall(ThreadId tid, UInt sysno);
 void   pv_space_summary(void);
 extern Bool pv_exit_seen;
 extern Int  pv_exit_status;
+
+/* ---- the control channel (pv_control.c) ---- */
+extern Bool  pv_clo_start_paused;       /* --start-paused */
+extern Bool  pv_clo_viewer_exit_kill;   /* --viewer-exit=kill */
+/* Fine-mode instrumentation (while stepping or slowed down): every
+ * instruction with K access records starts with
+ *    if (pv_acc + K > pv_acc_lim) pv_gate(K);
+ *    if (pv_acc >= pv_acc_lim) exit (yield) to the instruction
+ * and adds its records to pv_acc. */
+extern Bool  pv_fine;
+extern ULong pv_acc, pv_acc_lim;
+VG_REGPARM(1) void pv_gate(UWord k);
+void   pv_control_noredir(void);          /* called by a block that jumps no-redir */
+Bool   pv_control_noredir_pending(void);  /* translating the no-redir block? */
+Bool   pv_control_option(const HChar* arg);
+void   pv_control_usage(void);
+void   pv_control_init(void);             /* after pv_ring_start */
+void   pv_control_start(ThreadId tid);    /* from start_client_code */
+void   pv_control_room(void);             /* from pv_room_sb */
+void   pv_control_event(UInt type);       /* an ALLOC or MARK record was sent */
+void   pv_control_pre_syscall(ThreadId tid, UInt sysno);
+void   pv_control_forget_in_child(void);
+/* In pv_ring_prod.c, for the control channel: */
+extern Bool pv_ring_hold;                 /* publish nothing (the program is held) */
+struct pv_ctrl* pv_ring_ctrl(void);       /* the control page, NULL without a consumer */
+Bool   pv_ring_consumer_check(void);      /* False (and discarding) if the consumer left */
+ULong  pv_ring_unpublished_accesses(void);/* access records written, not published */
+void   pv_ring_publish_accesses(ULong n); /* publish up to the (n+1)-th of those */
 
 #endif
