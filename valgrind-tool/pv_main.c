@@ -286,16 +286,27 @@ static Bool is_static_client(void)
    return n > 0;
 }
 
+static Bool static_client;
+
+UInt pv_info_flags(void)
+{
+   return (pv_clo_track_heap && !static_client ? PV_INFO_TRACK_HEAP : 0)
+        | (static_client ? PV_INFO_STATIC : 0)
+        | (pv_clo_trace_at_start ? PV_INFO_TRACING : 0)
+        | (pv_clo_drop ? PV_INFO_DROP : 0);
+}
+
 static void pv_post_clo_init(void)
 {
    if (!pv_clo_track_heap)
       unload_preload();
    pv_tracing = pv_clo_trace_at_start;
+   static_client = is_static_client();
    pv_sites_init();
    pv_heap_init();
    pv_ring_start(pv_clo_viewer);
    pv_control_init();
-   if (pv_clo_track_heap && is_static_client())
+   if (pv_clo_track_heap && static_client)
       VG_(umsg)("pervert: warning: %s is statically linked: heap events are unavailable "
                 "(the heap wrappers cannot be preloaded); accesses are still traced\n",
                 VG_(args_the_exename) ? VG_(args_the_exename) : "the program");
@@ -303,12 +314,20 @@ static void pv_post_clo_init(void)
 
 static void pv_fini(Int exitcode)
 {
+   /* Killed by a signal: the tool sees its number only when the program
+    * sent it to itself (abort, raise, kill); a fault's signal (SIGSEGV ...)
+    * is not shown to tools, and is sent as 0, "unknown". */
    Bool by_signal = !pv_exit_seen;
-   Int status = pv_exit_seen ? pv_exit_status : 0;
+   Int status = pv_exit_seen ? pv_exit_status : pv_fatal_signal;
    ULong t_end = pv_now_ns();
    pv_ring_finish(by_signal, status);
    if (VG_(clo_verbosity) == 0)
       return;
+   if (pv_ring_is_fork_child()) {
+      VG_(umsg)("pervert: a forked child: its events were not sent "
+                "(the ring belongs to the parent)\n");
+      return;
+   }
 
    const volatile ULong* c = pv_ring_consumer_counts();
    if (c) {

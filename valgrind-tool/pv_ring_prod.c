@@ -57,7 +57,7 @@ static UChar  c_scratch[PV_C_SCRATCH + 64] __attribute__((aligned(64))); /* C re
 
 UChar* pv_cur = scratch;
 UChar* pv_lim = scratch + PV_SCRATCH;
-static ULong  dropped, discarded, total_bytes;
+static ULong  dropped, dropped_sent, discarded, total_bytes;
 static ULong  start_ns, last_time_ns;
 static Int    consumer_pid;
 static Bool   consumer_left;
@@ -237,7 +237,8 @@ static void leave_drop_mode_if_possible(void)
    if (ring_reserve(32, False)) {
       ULong* w = (ULong*)pv_cur;
       w[0] = PV_HDR(PV_REC_DROPPED, 0, 2, 0);
-      w[1] = dropped;
+      w[1] = dropped - dropped_sent;   /* since the previous DROPPED */
+      dropped_sent = dropped;
       pv_cur += 16;
       __atomic_store_n(&ctrl->dropped, dropped, __ATOMIC_RELEASE);
       return;
@@ -301,7 +302,8 @@ UChar* pv_emit_begin(UInt n)
       if (!muted && ring_reserve(n + 16, True) && mode == MODE_RING) {
          ULong* w = (ULong*)pv_cur;
          w[0] = PV_HDR(PV_REC_DROPPED, 0, 2, 0);
-         w[1] = dropped;
+         w[1] = dropped - dropped_sent;
+         dropped_sent = dropped;
          pv_cur += 16;
          __atomic_store_n(&ctrl->dropped, dropped, __ATOMIC_RELEASE);
       }
@@ -424,8 +426,7 @@ static void make_ring(void)
    ctrl->ctrl_size = PV_CTRL_SIZE;
    ctrl->data_size = size;
    ctrl->producer_pid = (pv_u32)VG_(getpid)();
-   ctrl->flags = (pv_clo_track_heap ? PV_INFO_TRACK_HEAP : 0)
-               | (pv_clo_drop ? PV_INFO_DROP : 0);
+   ctrl->flags = pv_info_flags();
    ctrl->producer_state = PV_PROD_STARTING;
 }
 
@@ -436,8 +437,12 @@ static void spawn_consumer(const HChar* cmd)
    HChar* prog = find_program(argv[0]);
    if (!prog) {
       HChar msg[512];
-      VG_(snprintf)(msg, sizeof msg, "cannot find the viewer program '%s' "
-                    "(looked in $PERVERT_BINDIR, the install directory and $PATH)", argv[0]);
+      if (VG_(strchr)(argv[0], '/'))
+         VG_(snprintf)(msg, sizeof msg, "cannot run the viewer program '%s' "
+                       "(no such executable)", argv[0]);
+      else
+         VG_(snprintf)(msg, sizeof msg, "cannot find the viewer program '%s' "
+                       "(looked in $PERVERT_BINDIR, the install directory and $PATH)", argv[0]);
       fatal(msg);
    }
    Int pid = VG_(fork)();
@@ -504,7 +509,7 @@ static void put_info(void)
    ULong* w = (ULong*)p;
    w[0] = PV_HDR(PV_REC_INFO, 0, n / 8, VG_(getpid)());
    w[1] = wall_ns();
-   w[2] = ctrl ? ctrl->flags : 0;
+   w[2] = pv_info_flags();
    w[3] = pv_clo_stack_depth;
    UChar* s = p + 32;
    s = pv_put_str(s, exe);
@@ -554,8 +559,13 @@ void pv_ring_exec(const HChar* path)
    }
 }
 
+static Bool fork_child;
+
+Bool pv_ring_is_fork_child(void) { return fork_child; }
+
 void pv_ring_forget_in_child(void)
 {
+   fork_child = True;
    pv_ring_hold = False;
    /* The ring belongs to the parent: never touch it again. */
    ctrl = NULL;

@@ -37,6 +37,7 @@ static ULong    n_maps, n_unmaps, n_protects, n_remaps, n_brk, n_threads;
 static ULong    n_kread, n_kwrite, b_kread, b_kwrite;
 Bool pv_exit_seen;
 Int  pv_exit_status;
+Int  pv_fatal_signal;
 
 static UInt prot_of(Bool r, Bool w, Bool x)
 {
@@ -269,6 +270,14 @@ void pv_space_pre_syscall(ThreadId tid, UInt sysno, UWord* args, UInt nargs)
     * program's.  Its frees are still reported, so heap totals match. */
    if (sysno == __NR_exit_group)
       pv_ring_mute_accesses();
+   /* A signal the program sends itself (abort, raise): remember it, in
+    * case it is the one that ends the program. */
+   Int me = VG_(getpid)();
+   pv_fatal_signal = 0;     /* the program went on after any earlier one */
+   if ((sysno == __NR_kill && (Int)args[0] == me)
+       || (sysno == __NR_tgkill && (Int)args[0] == me)
+       || (sysno == __NR_tkill))
+      pv_fatal_signal = (Int)(sysno == __NR_tgkill ? args[2] : args[1]);
    if (sysno == __NR_execve || sysno == __NR_execveat) {
       const HChar* path = (const HChar*)(sysno == __NR_execve ? args[0] : args[1]);
       if (path && VG_(am_is_valid_for_client)((Addr)path, 1, VKI_PROT_READ))

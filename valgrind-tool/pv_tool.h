@@ -51,6 +51,9 @@ void   pv_ring_exec(const HChar* path);
 /* After fork: the child leaves the parent's ring alone. */
 void   pv_ring_forget_in_child(void);
 Bool   pv_ring_has_consumer(void);
+Bool   pv_ring_is_fork_child(void);     /* a forked child: sends nothing */
+UInt   pv_info_flags(void);             /* PV_INFO_* for this run (pv_main.c) */
+extern Int pv_fatal_signal;             /* a signal the program sent itself */
 /* Statistics for the summary. */
 ULong  pv_ring_bytes(void);
 ULong  pv_ring_dropped(void);
