@@ -60,17 +60,19 @@ int ctl_option(struct dump_ctl *c, const char *a)
       if (parse_num(a + 12, &v)) return -1;
       c->pause_for_ms = (long)v;
    } else if (strncmp(a, "--step=", 7) == 0) {
-      char buf[1024];
-      snprintf(buf, sizeof buf, "%s", a + 7);
+      char *buf = strdup(a + 7), *save = NULL;
+      int badstep = !buf;
       c->nsteps = 0;
-      for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-         if (c->nsteps == CTL_MAX_STEPS) return -1;
-         if (strcmp(tok, "alloc") == 0) v = -1;
-         else if (strcmp(tok, "mark") == 0) v = -2;
-         else if (parse_num(tok, &v) || v == 0) return -1;
-         c->steps[c->nsteps++] = v;
+      for (char *tok = buf ? strtok_r(buf, ",", &save) : NULL; tok && !badstep;
+           tok = strtok_r(NULL, ",", &save)) {
+         if (c->nsteps == CTL_MAX_STEPS) badstep = 1;
+         else if (strcmp(tok, "alloc") == 0) c->steps[c->nsteps++] = -1;
+         else if (strcmp(tok, "mark") == 0) c->steps[c->nsteps++] = -2;
+         else if (parse_num(tok, &v) || v == 0) badstep = 1;
+         else c->steps[c->nsteps++] = v;
       }
-      if (c->nsteps == 0) return -1;
+      free(buf);
+      if (badstep || c->nsteps == 0) return -1;
    } else if (strncmp(a, "--rate=", 7) == 0) {
       char buf[1024];
       snprintf(buf, sizeof buf, "%s", a + 7);

@@ -31,7 +31,7 @@
 #include "dump.h"
 #include "pv_ring.h"
 
-#define CTL_MAX_STEPS 64
+#define CTL_MAX_STEPS 1024
 #define CTL_MAX_RATES 16
 
 struct dump_ctl {
