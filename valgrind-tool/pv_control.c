@@ -105,6 +105,7 @@ static Bool  cut_at_target;    /* the pause ends a step: publish exactly up to i
 static Bool  gone;             /* the consumer left (or never was): controls are off */
 static Bool  exiting;          /* exit_group: nothing is held any more */
 static UInt  runs;
+static ULong checked_ns;       /* last full check that the consumer lives */
 static ULong kill_at_ns;       /* --viewer-exit=kill: SIGKILL after this */
 
 /* per thread */
@@ -297,6 +298,7 @@ static void consumer_left(void)
 static Bool check_consumer(void)
 {
    if (gone) return False;
+   checked_ns = pv_now_ns();
    if (!pv_ring_ctrl() || !pv_ring_consumer_check()) {
       consumer_left();
       return False;
@@ -440,7 +442,9 @@ void pv_control_start(ThreadId tid)
    if (c) {
       if (__atomic_load_n(&c->cmd_seq, __ATOMIC_RELAXED) != last_seq)
          want_stop = True;
-      if ((++runs & 255) == 0 && !check_consumer())
+      /* the consumer's own word is cheap to read; its process now and then */
+      if ((__atomic_load_n(&c->consumer_state, __ATOMIC_RELAXED) != PV_CONS_ATTACHED
+           || (++runs & 255) == 0) && !check_consumer())
          c = NULL;
    } else if (!gone && pv_ring_ctrl() == NULL) {
       consumer_left();           /* the ring code saw the consumer go */
@@ -481,10 +485,9 @@ static void control_stop(ThreadId tid, ULong bbs_done)
    }
    want_stop = False;
 
-   UInt spins = 0;
    for (;;) {
       struct pv_ctrl* c = live_ctrl();
-      if (c && (++spins % 64) == 0 && !check_consumer())
+      if (c && pv_now_ns() - checked_ns > 100000000ULL && !check_consumer())
          c = NULL;
       if (!c || exiting) {
          if (!gone && pv_ring_ctrl() == NULL) consumer_left();

@@ -262,18 +262,22 @@ fi
 
 # Killing the viewer while paused: the program runs on at full speed and ends
 # with its normal output and status; the tool's summary says the viewer left.
-# With --viewer-exit=kill the program is ended (SIGTERM) instead.
-for mode in resume kill; do
+# With --viewer-exit=kill the program is ended (SIGTERM) instead.  The same
+# in slow motion (5 accesses/s): full speed again at once.
+for mode in resume kill slow; do
    t=viewer-killed-$mode
    selected $t || continue
-   "${vgip[@]}" --track-heap=no --viewer-exit=$mode \
-      --viewer="pervert-dump --count --output=$tmp/$t.count --pause-after=200000 --pause-for=60000" \
+   script="--pause-after=200000 --pause-for=60000"
+   [ $mode = slow ] && script="--pause-after=200000 --rate=5 --rate-for=60000"
+   "${vgip[@]}" --track-heap=no --viewer-exit=${mode/slow/resume} \
+      --viewer="pervert-dump --count --output=$tmp/$t.count $script" \
       "$busy" mem 3 3000 >"$tmp/$t.out" 2>"$tmp/$t.err" &
    pid=$!
    if ! wait_for "$tmp/$t.err" "paused after" 60; then
       kill -KILL $pid 2>/dev/null; wait $pid
       bad $t "never paused" "$tmp/$t.err"; continue
    fi
+   [ $mode = slow ] && sleep 1       # in slow motion by now
    dpid=$(pgrep -f "^[^ ]*pervert-dump .*--output=$tmp/$t.count")
    if [ -z "$dpid" ]; then
       kill -KILL $pid; wait $pid; bad $t "cannot find pervert-dump"; continue
@@ -283,10 +287,11 @@ for mode in resume kill; do
    wait $pid
    rc=$?
    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-   if [ $mode = resume ]; then
+   if [ $mode != kill ]; then
       if [ $rc -ne 0 ]; then bad $t "exit status $rc" "$tmp/$t.err"
       elif ! cmp -s "$tmp/$t.out" "$tmp/busy-mem.native"; then bad $t "output differs from the native run" "$tmp/$t.out"
       elif ! grep -q "the viewer left before the end" "$tmp/$t.err"; then bad $t "the summary does not say the viewer left" "$tmp/$t.err"
+      elif [ $ms -gt 30000 ]; then bad $t "took $ms ms to end" "$tmp/$t.err"
       else ok "$t (ran on and ended normally, $ms ms after the viewer died)"
       fi
    else
