@@ -445,6 +445,14 @@ static void spawn_consumer(const HChar* cmd)
                        "(looked in $PERVERT_BINDIR, the install directory and $PATH)", argv[0]);
       fatal(msg);
    }
+   /* VG_(fork) leaves a pipe open in the program's file descriptor range
+    * (seen with 3.19): remember which low descriptors are open now, and
+    * close whatever is new after the fork, so the program sees the same
+    * descriptors as without pervert. */
+   enum { LOW_FDS = 256 };
+   Bool was_open[LOW_FDS];
+   for (Int fd = 0; fd < LOW_FDS; fd++)
+      was_open[fd] = !sr_isError(VG_(do_syscall2)(__NR_fcntl, fd, VKI_F_GETFD));
    Int pid = VG_(fork)();
    if (pid < 0) fatal("cannot fork the viewer");
    if (pid == 0) {
@@ -467,6 +475,9 @@ static void spawn_consumer(const HChar* cmd)
    }
    Int status = 0;
    VG_(waitpid)(pid, &status, 0);
+   for (Int fd = 0; fd < LOW_FDS; fd++)
+      if (!was_open[fd] && !sr_isError(VG_(do_syscall2)(__NR_fcntl, fd, VKI_F_GETFD)))
+         (void)VG_(do_syscall1)(__NR_close, fd);
    /* Wait for the consumer to attach (an SDL window may take a while). */
    ULong t0 = pv_now_ns();
    for (;;) {
