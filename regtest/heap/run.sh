@@ -76,5 +76,19 @@ for name in "${names[@]}"; do
    else
       echo "ok   $name: $got (allocs frees bytes) = $from"
    fi
+   # DHAT's totals too ("Total: B bytes in N blocks"), unless the program
+   # sets its own expectation (memcheck/DHAT cannot run it)
+   if [ -z "$exp_line" ] && ! grep -q 'NO-DHAT:' "$src"; then
+      (cd "$tmp" && "$vg" --tool=dhat --dhat-out-file=/dev/null "$prog" \
+            >"$tmp/$name.dh.out" 2>"$tmp/$name.dh.err")
+      dh=$(sed -n 's/.*Total: *\([0-9,]*\) bytes in \([0-9,]*\) blocks.*/\2 \1/p' "$tmp/$name.dh.err" | tr -d ,)
+      set -- $got
+      if [ -z "$dh" ] || [ "$dh" != "$1 $3" ]; then
+         echo "FAIL $name: pervert [$1 allocs, $3 bytes], DHAT [${dh:-none} (blocks bytes)]"
+         fail=1
+      else
+         echo "ok   $name: $1 blocks $3 bytes = DHAT"
+      fi
+   fi
 done
 exit $fail
