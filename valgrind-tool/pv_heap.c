@@ -15,6 +15,7 @@
 #include "pub_tool_libcprint.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_hashtable.h"
+#include "pub_tool_poolalloc.h"
 #include "pv_tool.h"
 
 typedef struct _Block {
@@ -25,12 +26,14 @@ typedef struct _Block {
 } Block;
 
 static VgHashTable* live;
+static PoolAlloc*   blocks;    /* Block nodes: one malloc per block is too slow */
 static ULong n_allocs, n_frees, bytes_alloc, bytes_live, max_live;
 Bool pv_preload_seen;
 
 void pv_heap_init(void)
 {
    live = VG_(HT_construct)("pv.heap");
+   blocks = VG_(newPA)(sizeof(Block), 1000, VG_(malloc), "pv.blocks", VG_(free));
 }
 
 static void send(UInt type, UInt kind, ThreadId tid, Addr a, SizeT size, UInt stack)
@@ -51,7 +54,7 @@ void pv_heap_free(ThreadId tid, Addr a, UInt kind)
    n_frees++;
    bytes_live -= b->size;
    send(PV_REC_FREE, kind, tid, a, b->size, b->stack);
-   VG_(free)(b);
+   VG_(freeEltPA)(blocks, b);
 }
 
 void pv_heap_alloc(ThreadId tid, Addr a, SizeT size, UInt kind)
@@ -59,7 +62,7 @@ void pv_heap_alloc(ThreadId tid, Addr a, SizeT size, UInt kind)
    if (a == 0) return;
    if (VG_(HT_lookup)(live, a))       /* lost a free somewhere: keep the table true */
       pv_heap_free(tid, a, PV_ALLOC_FREE);
-   Block* b = VG_(malloc)("pv.block", sizeof(Block));
+   Block* b = VG_(allocEltPA)(blocks);
    b->key = a;
    b->size = size;
    b->stack = pv_stack_for_thread(tid);
