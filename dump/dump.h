@@ -8,7 +8,7 @@
 #include "pv_symtab.h"
 #include "dump_out.h"
 
-enum dump_mode { MODE_TEXT = 0, MODE_LACKEY, MODE_COUNT };
+enum dump_mode { MODE_TEXT = 0, MODE_LACKEY, MODE_COUNT, MODE_ANALYZE };
 
 /* what dump_span stopped on */
 enum { SPAN_MORE = 0, SPAN_EXIT = 1, SPAN_CORRUPT = 2 };
@@ -18,6 +18,8 @@ struct dump {
    int            symbols;      /* --symbols: describe sites on text lines */
    int            summary;      /* --summary: keep heap/map statistics */
    int            keep_syms;    /* feed SITE/STACK records into sym */
+   struct pv_analysis *an;      /* --analyze: statistics (dump_analyze.c) */
+   unsigned       analyze_top;  /* --top=N: sites and blocks in the report */
    struct out     out;
    struct pv_symtab sym;
    char         **symcache;     /* --symbols: formatted site per id (lazy) */
@@ -57,5 +59,8 @@ size_t dump_span(struct dump *d, const pv_u8 *p, size_t n, pv_u64 pos0,
 /* Format one record (not an access) as a text line into the output.  Also
  * used for every non-access record in text mode by dump_span. */
 void   dump_text_record(struct dump *d, const pv_u8 *rec, size_t len);
+
+/* --analyze (dump_analyze.c): write the report into the output. */
+void   dump_analyze_report(struct dump *d);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pv_analysis.h"
 #include "pv_ring.h"
 #include "pv_stream.h"
 
@@ -30,6 +31,8 @@ void dump_fini(struct dump *d)
    }
    d->symcache = NULL;
    pv_symtab_free(&d->sym);
+   pv_analysis_delete(d->an);
+   d->an = NULL;
 }
 
 static void set_thread(struct dump *d, pv_u32 tid)
@@ -372,6 +375,9 @@ static void var_record(struct dump *d, const pv_u8 *rec, size_t len, unsigned ty
       break;
    case PV_REC_ALLOC: {
       pv_u64 sz = pv_rec_word(rec, 2);
+      if (d->an)
+         pv_analysis_alloc(d->an, pv_rec_word(rec, 1), sz, (pv_u32)pv_rec_word(rec, 3),
+                           PV_HDR_SUB(h), PV_HDR_A32(h));
       d->alloc_bytes += sz;
       d->live_blocks++;
       d->live_bytes += sz;
@@ -381,6 +387,8 @@ static void var_record(struct dump *d, const pv_u8 *rec, size_t len, unsigned ty
    }
    case PV_REC_FREE: {
       pv_u64 sz = pv_rec_word(rec, 2);
+      if (d->an)
+         pv_analysis_free(d->an, pv_rec_word(rec, 1), (pv_u32)pv_rec_word(rec, 3));
       d->free_bytes += sz;
       d->live_blocks -= d->live_blocks ? 1 : 0;
       d->live_bytes -= sz < d->live_bytes ? sz : d->live_bytes;
@@ -603,12 +611,53 @@ static size_t span_text(struct dump *d, const pv_u8 *p, size_t n, pv_u64 pos0,
    return i;
 }
 
+/* --analyze: every access into the analysis; the report is written at
+ * the EXIT record (dump_analyze.c) */
+static size_t span_analyze(struct dump *d, const pv_u8 *p, size_t n, pv_u64 pos0,
+                           pv_u64 size, int *stop)
+{
+   pv_u64 c[4] = { 0, 0, 0, 0 };
+   size_t i = 0;
+   if (!d->an) {
+      d->keep_syms = 1;
+      if (!(d->an = pv_analysis_new(NULL))) {
+         *stop = SPAN_CORRUPT;
+         return 0;
+      }
+   }
+   while (i < n) {
+      if (n - i >= 16) {
+         pv_u64 h = pv_rec_hdr(p + i);
+         unsigned t = (unsigned)(h & 0xff);
+         if (t - 1u < 3u) {
+            pv_analysis_access(d->an, PV_HDR_A32(h), pv_rec_word(p + i, 1),
+                               PV_HDR_N16(h), t, d->thread);
+            c[t]++;
+            i += 16;
+            continue;
+         }
+      }
+      size_t len = slow_record(d, p, i, n, pos0, size, stop);
+      i += len;
+      if (len == 0 || *stop)
+         break;
+   }
+   d->count[1] += c[1];
+   d->count[2] += c[2];
+   d->count[3] += c[3];
+   d->bytes += 16 * (c[1] + c[2] + c[3]);
+   if (*stop == SPAN_EXIT)
+      dump_analyze_report(d);
+   return i;
+}
+
 size_t dump_span(struct dump *d, const pv_u8 *p, size_t n, pv_u64 pos0,
                  pv_u64 data_size, int *stop)
 {
    *stop = SPAN_MORE;
    switch (d->mode) {
    case MODE_COUNT:  return span_count(d, p, n, pos0, data_size, stop);
+   case MODE_ANALYZE: return span_analyze(d, p, n, pos0, data_size, stop);
    case MODE_LACKEY: return span_lackey(d, p, n, pos0, data_size, stop);
    default:          return span_text(d, p, n, pos0, data_size, stop);
    }

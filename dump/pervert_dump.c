@@ -38,6 +38,10 @@ static const char usage_text[] =
    "                  them (\" L 1ffefff8,8\"), nothing else\n"
    "  --count         read and count the records; print one line per record\n"
    "                  type at the end\n"
+   "  --analyze       access-pattern report at the end: the busiest code sites\n"
+   "                  (accesses, bytes, cache lines, stride histogram) and heap\n"
+   "                  blocks (size, bytes touched, allocation stack); --top=N:\n"
+   "                  how many of each (default 10)\n"
    "  --summary       print totals (events, heap, mappings, threads, dropped)\n"
    "                  to standard error at the end\n"
    "  --symbols       text mode: append the code location to access lines and\n"
@@ -188,12 +192,19 @@ int main(int argc, char **argv)
       } else if (strcmp(a, "--version") == 0) {
          printf(PROG " (pervert) protocol version %u\n", PV_PROTO_VERSION);
          return 0;
-      } else if (strcmp(a, "--lackey") == 0 || strcmp(a, "--count") == 0) {
-         enum dump_mode m = a[2] == 'l' ? MODE_LACKEY : MODE_COUNT;
+      } else if (strcmp(a, "--lackey") == 0 || strcmp(a, "--count") == 0 ||
+                 strcmp(a, "--analyze") == 0) {
+         enum dump_mode m = a[2] == 'l' ? MODE_LACKEY : a[2] == 'c' ? MODE_COUNT : MODE_ANALYZE;
          if (mode_set && d.mode != m)
-            usage_error("--lackey and --count cannot be used together%s", "");
+            usage_error("--lackey, --count and --analyze cannot be used together%s", "");
          d.mode = m;
          mode_set = 1;
+      } else if (strncmp(a, "--top=", 6) == 0) {
+         char *e;
+         long v = strtol(a + 6, &e, 10);
+         if (e == a + 6 || *e || v < 1 || v > 1000000)
+            usage_error("bad option '%s' (a number from 1 to 1000000)", a);
+         d.analyze_top = (unsigned)v;
       } else if (strcmp(a, "--summary") == 0) {
          d.summary = 1;
       } else if (strcmp(a, "--symbols") == 0) {
