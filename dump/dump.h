@@ -20,6 +20,7 @@ struct dump {
    int            keep_syms;    /* feed SITE/STACK records into sym */
    struct pv_analysis *an;      /* --analyze: statistics (dump_analyze.c) */
    unsigned       analyze_top;  /* --top=N: sites and blocks in the report */
+   pv_u64         reuse_lines;  /* --reuse[=LINES]: reuse distance (0: off) */
    struct out     out;
    struct pv_symtab sym;
    char         **symcache;     /* --symbols: formatted site per id (lazy) */

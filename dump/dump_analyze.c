@@ -9,6 +9,9 @@
  *            frees=N alloc_bytes=N line=64                     (one line)
  *   site ID accesses=N bytes=N loads=N stores=N modifies=N lines=N
  *        lines/access=F straddles=N heap=F% strides=N dominant=BIN P% at LOCATION
+ *     reuse BIN P% BIN P% ... p50=N p90=N      with --reuse: the reuse distance
+ *                                              histogram (bins pv_reuse_bin_label:
+ *                                              cold, 0, 1, 2..3 ...; distinct lines)
  *     stride BIN N P% <line|>=line ####        one per non-empty bin, in order
  *   block ADDR size=N touched=N P% accesses=N loads=N stores=N modifies=N
  *         bytes=N kind=K live|freed tid=T alloc=SEQ stack=ID at LOCATION
@@ -80,6 +83,27 @@ static void report_site(struct dump *d, const struct pv_site_stats *s, unsigned 
         (unsigned long long)s->straddles, pct(s->heap_accesses, s->accesses),
         (unsigned long long)s->strides, dom, 100.0 * share,
         where(d, s->site, loc, sizeof loc));
+   if (d->reuse_lines) {
+      char buf[1536], lab[32];
+      size_t k = 0;
+      pv_u64 total = 0;
+      for (int b = 0; b < PV_REUSE_BINS; b++)
+         total += s->reuse[b];
+      for (int b = 1; b <= PV_REUSE_BINS; b++) {      /* cold last */
+         int bb = b == PV_REUSE_BINS ? PV_REUSE_COLD : b;
+         if (!s->reuse[bb] || k > sizeof buf - 64)
+            continue;
+         pv_reuse_bin_label(bb, lab, sizeof lab);
+         k += (size_t)snprintf(buf + k, sizeof buf - k, " %s %.1f%%", lab,
+                               pct(s->reuse[bb], total));
+      }
+      buf[k] = 0;
+      pv_u64 p50 = pv_site_reuse_quantile(s, 0.5), p90 = pv_site_reuse_quantile(s, 0.9);
+      char q50[24], q90[24];
+      snprintf(q50, sizeof q50, p50 == ~0ull ? "cold" : "%llu", (unsigned long long)p50);
+      snprintf(q90, sizeof q90, p90 == ~0ull ? "cold" : "%llu", (unsigned long long)p90);
+      emit(d, "  reuse%s p50<=%s p90<=%s\n", buf, q50, q90);
+   }
    for (int b = 0; b < PV_STRIDE_BINS; b++) {
       if (!s->hist[b])
          continue;
@@ -154,7 +178,11 @@ void dump_analyze_report(struct dump *d)
    emit(d, "\n== top %zu heap blocks by accesses (touched: distinct bytes accessed)\n", n);
    for (size_t i = 0; i < n; i++)
       report_block(d, blocks[i]);
-   emit(d, "\n(not computed yet: reuse distance, stride over time)\n");
+   if (d->reuse_lines)
+      emit(d, "\n(reuse: distinct %u-byte lines used between two uses of a line, over "
+           "at most %llu lines: an LRU cache of C lines hits the uses below C; "
+           "32 KiB = %u lines)\n", line, (unsigned long long)d->reuse_lines, 32768u / line);
+   emit(d, "\n(not computed yet: stride over time)\n");
    free(sites);
    free(blocks);
 }

@@ -620,7 +620,10 @@ static size_t span_analyze(struct dump *d, const pv_u8 *p, size_t n, pv_u64 pos0
    size_t i = 0;
    if (!d->an) {
       d->keep_syms = 1;
-      if (!(d->an = pv_analysis_new(NULL))) {
+      struct pv_analysis_config cfg;
+      pv_analysis_config_default(&cfg);
+      cfg.reuse_lines = d->reuse_lines;
+      if (!(d->an = pv_analysis_new(&cfg))) {
          *stop = SPAN_CORRUPT;
          return 0;
       }

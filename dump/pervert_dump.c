@@ -42,6 +42,9 @@ static const char usage_text[] =
    "                  (accesses, bytes, cache lines, stride histogram) and heap\n"
    "                  blocks (size, bytes touched, allocation stack); --top=N:\n"
    "                  how many of each (default 10)\n"
+   "  --reuse[=LINES] with --analyze: also each site's reuse distance histogram\n"
+   "                  (distinct cache lines between two uses of a line), over\n"
+   "                  at most LINES lines (default 1048576: 64 MiB)\n"
    "  --summary       print totals (events, heap, mappings, threads, dropped)\n"
    "                  to standard error at the end\n"
    "  --symbols       text mode: append the code location to access lines and\n"
@@ -199,6 +202,14 @@ int main(int argc, char **argv)
             usage_error("--lackey, --count and --analyze cannot be used together%s", "");
          d.mode = m;
          mode_set = 1;
+      } else if (strcmp(a, "--reuse") == 0) {
+         d.reuse_lines = 1u << 20;
+      } else if (strncmp(a, "--reuse=", 8) == 0) {
+         char *e;
+         long long v = strtoll(a + 8, &e, 10);
+         if (e == a + 8 || *e || v < 16 || v > (1ll << 30))
+            usage_error("bad option '%s' (a number of lines from 16 to 2^30)", a);
+         d.reuse_lines = (pv_u64)v;
       } else if (strncmp(a, "--top=", 6) == 0) {
          char *e;
          long v = strtol(a + 6, &e, 10);
@@ -225,6 +236,8 @@ int main(int argc, char **argv)
    }
    if (!ring)
       usage_error("missing RING argument%s", "");
+   if (d.reuse_lines && d.mode != MODE_ANALYZE)
+      usage_error("--reuse needs --analyze%s", "");
    if (d.symbols && d.mode != MODE_TEXT)
       d.symbols = 0;             /* only the text format has room for it */
    d.keep_syms = d.symbols;

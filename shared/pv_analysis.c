@@ -17,6 +17,18 @@
 
 struct gslot { pv_u64 key; struct pv_block_stats *b; };
 
+/* reuse distance (Olken): line -> time slot of its last use; a Fenwick tree
+ * with a 1 at every live slot; slots 1..w, renumbered 1..n when they run out */
+struct reuse {
+   pv_u64  max_lines;
+   pv_u64 *keys;       /* line + 1; 0 = empty */
+   pv_u32 *slot;       /* its slot */
+   pv_u64  cap, n;     /* hash capacity (power of two, >= 2 max_lines), lines */
+   pv_s32 *bit;        /* Fenwick tree, 1..w */
+   pv_u32 *owner;      /* renumbering scratch: slot -> entry + 1 */
+   pv_u64  w, next;    /* slots, next slot to hand out */
+};
+
 struct pv_analysis {
    struct pv_analysis_config cfg;
    unsigned line_shift;
@@ -41,6 +53,7 @@ struct pv_analysis {
 
    pv_u64 seq;
    struct pv_analysis_totals tot;
+   struct reuse *ru;              /* NULL: no reuse distance */
 };
 
 /* ---- small helpers --------------------------------------------------- */
@@ -80,6 +93,7 @@ void pv_analysis_config_default(struct pv_analysis_config *cfg)
    cfg->exact_block_max = 1u << 20;
    cfg->bitmap_budget = 512ull << 20;
    cfg->keep_freed = 4096;
+   cfg->reuse_lines = 0;
 }
 
 struct pv_analysis *pv_analysis_new(const struct pv_analysis_config *cfg)
@@ -98,6 +112,8 @@ struct pv_analysis *pv_analysis_new(const struct pv_analysis_config *cfg)
       if (cfg->bitmap_budget) d.bitmap_budget = cfg->bitmap_budget;
       if (cfg->keep_freed) d.keep_freed = cfg->keep_freed;
    }
+   if (cfg)
+      d.reuse_lines = cfg->reuse_lines;
    a->cfg = d;
    while ((1u << a->line_shift) < d.line_size)
       a->line_shift++;
@@ -107,6 +123,32 @@ struct pv_analysis *pv_analysis_new(const struct pv_analysis_config *cfg)
       return NULL;
    }
    a->heap_lo = ~0ull;
+   if (d.reuse_lines) {
+      struct reuse *r = calloc(1, sizeof *r);
+      if (r) {
+         pv_u64 ml = d.reuse_lines < (1ull << 30) ? d.reuse_lines : (1ull << 30);
+         r->max_lines = ml;
+         r->cap = 16;
+         while (r->cap < 2 * ml)
+            r->cap *= 2;
+         r->w = r->cap;               /* >= 2 max_lines: renumber at most every w/2 */
+         r->next = 1;
+         r->keys = calloc(r->cap, sizeof *r->keys);
+         r->slot = calloc(r->cap, sizeof *r->slot);
+         r->bit = calloc(r->w + 1, sizeof *r->bit);
+         r->owner = calloc(r->w + 1, sizeof *r->owner);
+      }
+      if (!r || !r->keys || !r->slot || !r->bit || !r->owner) {
+         if (r) {
+            free(r->keys); free(r->slot); free(r->bit); free(r->owner);
+            free(r);
+         }
+         free(a->kept);
+         free(a);
+         return NULL;
+      }
+      a->ru = r;
+   }
    return a;
 }
 
@@ -139,6 +181,13 @@ void pv_analysis_delete(struct pv_analysis *a)
    free(a->gh);
    free(a->big);
    free(a->kept);
+   if (a->ru) {
+      free(a->ru->keys);
+      free(a->ru->slot);
+      free(a->ru->bit);
+      free(a->ru->owner);
+      free(a->ru);
+   }
    free(a);
 }
 
@@ -233,6 +282,135 @@ size_t pv_stride_bin_label(int bin, char *buf, size_t len)
       buf[c] = 0;
    }
    return n;
+}
+
+/* ---- reuse distance --------------------------------------------------- */
+
+int pv_reuse_bin(pv_u64 d)
+{
+   if (d == 0)
+      return 1;
+   int b = 2 + 63 - __builtin_clzll(d);
+   return b < PV_REUSE_BINS ? b : PV_REUSE_BINS - 1;
+}
+
+pv_u64 pv_reuse_bin_lo(int bin)
+{
+   return bin <= 1 || bin >= PV_REUSE_BINS ? 0 : 1ull << (bin - 2);
+}
+
+pv_u64 pv_reuse_bin_hi(int bin)
+{
+   if (bin <= 1 || bin >= PV_REUSE_BINS)
+      return bin == PV_REUSE_COLD ? ~0ull : 0;
+   if (bin == PV_REUSE_BINS - 1)
+      return ~0ull;
+   return (2ull << (bin - 2)) - 1;
+}
+
+size_t pv_reuse_bin_label(int bin, char *buf, size_t len)
+{
+   char t[64], *q = t;
+   if (bin == PV_REUSE_COLD) {
+      memcpy(q, "cold", 4);
+      q += 4;
+   } else if (bin < 0 || bin >= PV_REUSE_BINS) {
+      *q++ = '?';
+   } else if (bin == PV_REUSE_BINS - 1) {
+      memcpy(q, "2^31..", 6);
+      q += 6;
+   } else if (bin <= 2) {
+      *q++ = (char)('0' + bin - 1);
+   } else {
+      q = put_u(q, pv_reuse_bin_lo(bin));
+      *q++ = '.';
+      *q++ = '.';
+      q = put_u(q, pv_reuse_bin_hi(bin));
+   }
+   size_t n = (size_t)(q - t);
+   if (len) {
+      size_t c = n < len - 1 ? n : len - 1;
+      memcpy(buf, t, c);
+      buf[c] = 0;
+   }
+   return n;
+}
+
+pv_u64 pv_site_reuse_quantile(const struct pv_site_stats *s, double fraction)
+{
+   pv_u64 total = 0, acc = 0;
+   for (int b = 0; b < PV_REUSE_BINS; b++)
+      total += s->reuse[b];
+   if (!total)
+      return 0;
+   for (int b = 1; b < PV_REUSE_BINS; b++) {
+      acc += s->reuse[b];
+      if ((double)acc >= fraction * (double)total)
+         return pv_reuse_bin_hi(b);
+   }
+   return ~0ull;
+}
+
+static inline void bit_add(struct reuse *r, pv_u64 i, pv_s32 v)
+{
+   for (; i <= r->w; i += i & (0 - i))
+      r->bit[i] += v;
+}
+
+static inline pv_u64 bit_sum(const struct reuse *r, pv_u64 i)
+{
+   pv_s64 sum = 0;
+   for (; i; i -= i & (0 - i))
+      sum += r->bit[i];
+   return (pv_u64)sum;
+}
+
+/* the slots ran out: number the live lines 1..n in the order of their slots */
+static void reuse_renumber(struct reuse *r)
+{
+   memset(r->owner, 0, (r->w + 1) * sizeof *r->owner);
+   for (pv_u64 i = 0; i < r->cap; i++)
+      if (r->keys[i])
+         r->owner[r->slot[i]] = (pv_u32)(i + 1);
+   pv_u64 k = 0;
+   for (pv_u64 t = 1; t <= r->w; t++)
+      if (r->owner[t])
+         r->slot[r->owner[t] - 1] = (pv_u32)++k;
+   memset(r->bit, 0, (r->w + 1) * sizeof *r->bit);
+   for (pv_u64 i = 1; i <= k; i++)
+      r->bit[i] = 1;
+   for (pv_u64 i = 1; i <= r->w; i++) {      /* linear-time Fenwick build */
+      pv_u64 j = i + (i & (0 - i));
+      if (j <= r->w)
+         r->bit[j] += r->bit[i];
+   }
+   r->next = k + 1;
+}
+
+/* the reuse bin of an access to LINE, and note the use */
+static int reuse_access(struct reuse *r, pv_u64 line)
+{
+   if (r->next > r->w)
+      reuse_renumber(r);
+   pv_u64 key = line + 1, i = mix64(line) & (r->cap - 1);
+   while (r->keys[i] && r->keys[i] != key)
+      i = (i + 1) & (r->cap - 1);
+   int bin;
+   if (r->keys[i]) {
+      pv_u64 p = r->slot[i];
+      bin = pv_reuse_bin(bit_sum(r, r->next - 1) - bit_sum(r, p));
+      bit_add(r, p, -1);
+   } else {
+      if (r->n >= r->max_lines)
+         return PV_REUSE_COLD;        /* too many lines: not followed */
+      r->keys[i] = key;
+      r->n++;
+      bin = PV_REUSE_COLD;
+   }
+   r->slot[i] = (pv_u32)r->next;
+   bit_add(r, r->next, 1);
+   r->next++;
+   return bin;
 }
 
 /* ---- sites ----------------------------------------------------------- */
@@ -753,6 +931,10 @@ void pv_analysis_access(struct pv_analysis *a, pv_u32 site, pv_u64 addr,
          for (pv_u64 l = l0; l <= l1; l++)
             add_line(s, l);
       s->last_line = l1;
+      if (a->ru)
+         s->reuse[reuse_access(a->ru, l0)]++;
+   } else if (a->ru) {
+      reuse_access(a->ru, addr >> a->line_shift);
    }
    struct pv_block_stats *b = find_block(a, addr);
    if (!b)

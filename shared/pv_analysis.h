@@ -47,8 +47,18 @@
  * allocated on the heap of the struct; no globals, not thread-safe (one
  * analysis per thread of use).
  *
- * Not here yet: reuse distance and stride over time (the viewer's panels
- * will need a time series per site; see the report of issue 6).
+ * Reuse distance (when config.reuse_lines is not 0): for each access, the
+ * number of distinct cache lines any site touched since the previous access
+ * to the same line (its first line), as in an LRU stack of lines: a fully
+ * associative LRU cache of C lines hits exactly the accesses with distance
+ * < C.  Per site, a histogram: PV_REUSE_COLD (first touch of the line, or
+ * more lines in play than reuse_lines) and bins 0, 1, 2..3, 4..7 ...
+ * (pv_reuse_bin).  Olken's method: a hash of line -> time of last use and
+ * a Fenwick tree over times, renumbered when it fills; memory about 40
+ * bytes per line, at most reuse_lines lines (then new lines count as cold).
+ *
+ * Not here yet: stride over time (the viewer's panel will need a time
+ * series per site).
  */
 #ifndef PV_ANALYSIS_H
 #define PV_ANALYSIS_H
@@ -63,6 +73,9 @@
 #define PV_HLL_BITS      10
 #define PV_HLL_REGS      (1u << PV_HLL_BITS) /* HyperLogLog registers above that */
 
+#define PV_REUSE_COLD    0                         /* reuse bin: never seen */
+#define PV_REUSE_BINS    34                        /* cold, 0, 1, 2..3 ... 2^31.. */
+
 enum pv_access_kind { PV_ACC_LOAD = 1, PV_ACC_STORE = 2, PV_ACC_MODIFY = 3 };
 
 struct pv_analysis_config {
@@ -72,6 +85,8 @@ struct pv_analysis_config {
    pv_u64   exact_block_max; /* blocks up to this get one bit per byte (1 MiB) */
    pv_u64   bitmap_budget;   /* bytes of touched-bitmaps in use at most (512 MiB) */
    pv_u32   keep_freed;      /* freed blocks kept for the report (4096) */
+   pv_u64   reuse_lines;     /* reuse distance over at most this many lines;
+                                0: no reuse distance (the default) */
 };
 
 struct pv_site_stats {
@@ -84,6 +99,7 @@ struct pv_site_stats {
    pv_u64 hist[PV_STRIDE_BINS];  /* signed stride histogram */
    pv_u64 last_addr;
    pv_u64 heap_accesses;         /* accesses that fell in a tracked heap block */
+   pv_u64 reuse[PV_REUSE_BINS];  /* reuse distance histogram (if enabled) */
    /* distinct lines: private, use pv_site_lines() */
    pv_u32 nlines, cap_lines;
    pv_u64 last_line;             /* the line of the previous access (~0: none) */
@@ -173,6 +189,20 @@ pv_u64 pv_site_lines(const struct pv_site_stats *s, int *exact);
 /* The fullest stride bin of S (lowest index on ties), -1 with no stride
  * sample; *SHARE (may be NULL) gets its fraction of the samples, 0..1. */
 int pv_site_dominant_bin(const struct pv_site_stats *s, double *share);
+
+/* ---- reuse distance bins ---------------------------------------------- */
+/* The bin of a distance in lines. */
+int pv_reuse_bin(pv_u64 distance);
+/* Smallest and largest distance of bin B (1 <= B < PV_REUSE_BINS; the last
+ * bin's hi is ~0). */
+pv_u64 pv_reuse_bin_lo(int bin);
+pv_u64 pv_reuse_bin_hi(int bin);
+/* "cold", "0", "1", "2..3", "1024..2047", "2^31.." ; snprintf-like. */
+size_t pv_reuse_bin_label(int bin, char *buf, size_t len);
+/* The distance below which FRACTION (0..1) of S's accesses fall, as the hi
+ * of the bin where the cumulative share reaches it (cold counts as
+ * infinite: ~0); 0 with no access. */
+pv_u64 pv_site_reuse_quantile(const struct pv_site_stats *s, double fraction);
 
 /* ---- stride bins ------------------------------------------------------ */
 /* The bin of a signed distance. */

@@ -291,8 +291,92 @@ static void test_random(void)
    pv_analysis_delete(a);
 }
 
+/* reuse distance against a brute-force LRU stack */
+static void test_reuse(void)
+{
+   char lab[32];
+   CHECK(pv_reuse_bin(0) == 1 && pv_reuse_bin(1) == 2 && pv_reuse_bin(3) == 3);
+   CHECK(pv_reuse_bin(99) == 8 && pv_reuse_bin_lo(8) == 64 && pv_reuse_bin_hi(8) == 127);
+   CHECK(pv_reuse_bin(~0ull) == PV_REUSE_BINS - 1);
+   pv_reuse_bin_label(PV_REUSE_COLD, lab, sizeof lab);
+   CHECK(strcmp(lab, "cold") == 0);
+   pv_reuse_bin_label(1, lab, sizeof lab);
+   CHECK(strcmp(lab, "0") == 0);
+   pv_reuse_bin_label(2, lab, sizeof lab);
+   CHECK(strcmp(lab, "1") == 0);
+   pv_reuse_bin_label(8, lab, sizeof lab);
+   CHECK(strcmp(lab, "64..127") == 0);
+   pv_reuse_bin_label(PV_REUSE_BINS - 1, lab, sizeof lab);
+   CHECK(strcmp(lab, "2^31..") == 0);
+
+   /* cycles over 100 lines: 100 cold, then distance 99 every time */
+   struct pv_analysis_config cfg;
+   pv_analysis_config_default(&cfg);
+   cfg.reuse_lines = 1000;
+   struct pv_analysis *a = pv_analysis_new(&cfg);
+   for (int r = 0; r < 30; r++)
+      for (int i = 0; i < 100; i++)
+         pv_analysis_access(a, 1, 0x10000 + (pv_u64)i * 64 + 8, 8, PV_ACC_LOAD, 1);
+   for (int i = 0; i < 10; i++)
+      pv_analysis_access(a, 2, 0x10000, 4, PV_ACC_LOAD, 1);   /* line 0 again */
+   const struct pv_site_stats *s1 = pv_analysis_site(a, 1), *s2 = pv_analysis_site(a, 2);
+   CHECK(s1 && s1->reuse[PV_REUSE_COLD] == 100 && s1->reuse[pv_reuse_bin(99)] == 2900);
+   CHECK(s2 && s2->reuse[pv_reuse_bin(99)] == 1 && s2->reuse[1] == 9);
+   CHECK(s1 && pv_site_reuse_quantile(s1, 0.5) == 127);
+   pv_analysis_delete(a);
+
+   /* without reuse_lines: nothing counted */
+   a = pv_analysis_new(NULL);
+   pv_analysis_access(a, 1, 0x1000, 4, PV_ACC_LOAD, 1);
+   pv_analysis_access(a, 1, 0x1000, 4, PV_ACC_LOAD, 1);
+   CHECK(pv_analysis_site(a, 1)->reuse[1] == 0 && pv_analysis_site(a, 1)->reuse[0] == 0);
+   pv_analysis_delete(a);
+
+   /* random accesses over 300 lines, 100000 times: renumbering many times
+    * (at most 512 lines: 1024 slots); histogram equal to an LRU stack's */
+   cfg.reuse_lines = 512;
+   a = pv_analysis_new(&cfg);
+   enum { L = 300 };
+   pv_u64 stack[L], want[PV_REUSE_BINS];
+   int depth = 0;
+   memset(want, 0, sizeof want);
+   unsigned x = 99;
+   for (int k = 0; k < 100000; k++) {
+      x = x * 1103515245u + 12345u;
+      /* skewed: small lines more often */
+      pv_u64 line = ((x >> 8) % L) * ((x >> 30) & 1 ? 1 : 0) + ((x >> 8) % 17);
+      line %= L;
+      int pos = -1;
+      for (int j = 0; j < depth; j++)
+         if (stack[j] == line) { pos = j; break; }
+      if (pos < 0) {
+         want[PV_REUSE_COLD]++;
+         pos = depth++;
+      } else {
+         want[pv_reuse_bin((pv_u64)pos)]++;
+      }
+      memmove(stack + 1, stack, (size_t)pos * sizeof *stack);
+      stack[0] = line;
+      pv_analysis_access(a, 7, 0x40000000 + line * 64 + (x & 31), 4, PV_ACC_LOAD, 1);
+   }
+   const struct pv_site_stats *s7 = pv_analysis_site(a, 7);
+   CHECK(s7 && memcmp(s7->reuse, want, sizeof want) == 0);
+   pv_analysis_delete(a);
+
+   /* more lines than reuse_lines: the extra ones count as cold, no crash */
+   cfg.reuse_lines = 16;
+   a = pv_analysis_new(&cfg);
+   for (int r = 0; r < 3; r++)
+      for (int i = 0; i < 40; i++)
+         pv_analysis_access(a, 1, (pv_u64)i * 64, 4, PV_ACC_LOAD, 1);
+   s1 = pv_analysis_site(a, 1);
+   CHECK(s1 && s1->reuse[PV_REUSE_COLD] == 40 + 2 * 24 && s1->reuse[pv_reuse_bin(15)] == 32);
+   pv_analysis_delete(a);
+}
+
 int main(void)
 {
+   test_reuse();
    test_bins();
    test_sites();
    test_blocks();

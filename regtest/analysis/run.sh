@@ -12,6 +12,9 @@
 #               50 live 256-byte records of make_record, 64 bytes touched each
 #   aos_soa     dominant strides +64..127 (AoS) and +8..15 (SoA)
 #   false_sharing  the counters' sites have stride 0
+#   reuse       matrix_rowcol with --reuse: the row-major load reuses its
+#               line at once (distance 0), the column-major one after a
+#               column of N lines (the bin of N-1)
 #   options     bad --top, --analyze with --count
 # Uses the build tree (./configure && make first).  Environment:
 # PERVERT_TOP, PERVERT_BUILD (set by regtest/run-tests), CC.
@@ -194,14 +197,43 @@ else
    bad "false_sharing: pervert-dump --analyze failed" "$tmp/fs.txt"
 fi
 
+# ---- reuse distance
+# the fullest reuse bin of the site line's following "  reuse" line
+reuse_top() {   # reuse_top NAME FN FILE -> LABEL
+   grep -A1 -m1 "^site .* at $2 ($3:" "$tmp/$1.txt" | sed -n 's/^  reuse //p' |
+      tr ' ' '\n' | paste - - | grep -v '^p[59]0' |
+      sort -t"$(printf '\t')" -k2,2 -rn | head -n 1 | cut -f1
+}
+N=200
+rm -f "$tmp/reuse.txt"
+if timeout -k 5 300 "$vg" -q --tool=pervert \
+      "--viewer=pervert-dump --analyze --reuse --top=20 --output=$tmp/reuse.txt" \
+      "$demos/matrix_rowcol" $N >"$tmp/reuse.out" 2>"$tmp/reuse.err" && [ -s "$tmp/reuse.txt" ]; then
+   rr=$(reuse_top reuse sum_row_major matrix_rowcol.c)
+   rc=$(reuse_top reuse sum_col_major matrix_rowcol.c)
+   want=$(bin_of $((N - 1))); want=${want#+}
+   if [ "$rr" = 0 ] && [ "$rc" = "$want" ]; then
+      ok "reuse: row-major reuses at distance 0, column-major at $rc lines"
+   else
+      bad "reuse: row-major '$rr' (want 0), column-major '$rc' (want $want)" "$tmp/reuse.txt"
+   fi
+else
+   cat "$tmp/reuse.err" >> "$tmp/reuse.txt" 2>/dev/null
+   bad "reuse: pervert-dump --analyze --reuse failed" "$tmp/reuse.txt"
+fi
+
 # ---- options
 "$dump" --analyze --top=0 /nonexistent >"$tmp/o1" 2>&1; rc1=$?
 "$dump" --analyze --count /nonexistent >"$tmp/o2" 2>&1; rc2=$?
-if [ $rc1 = 2 ] && [ $rc2 = 2 ] && grep -q -- --top=0 "$tmp/o1" && grep -q "cannot be used together" "$tmp/o2"; then
-   ok "options: --top=0 and --analyze --count are usage errors"
+"$dump" --reuse --count /nonexistent >"$tmp/o3" 2>&1; rc3=$?
+"$dump" --analyze --reuse=8 /nonexistent >"$tmp/o4" 2>&1; rc4=$?
+if [ $rc1 = 2 ] && [ $rc2 = 2 ] && [ $rc3 = 2 ] && [ $rc4 = 2 ] &&
+   grep -q -- --top=0 "$tmp/o1" && grep -q "cannot be used together" "$tmp/o2" &&
+   grep -q -- "--reuse needs --analyze" "$tmp/o3" && grep -q -- --reuse=8 "$tmp/o4"; then
+   ok "options: --top=0, --analyze --count, --reuse alone, --reuse=8 are usage errors"
 else
-   cat "$tmp/o1" "$tmp/o2" > "$tmp/o.log"
-   bad "options: exit $rc1, $rc2" "$tmp/o.log"
+   cat "$tmp/o1" "$tmp/o2" "$tmp/o3" "$tmp/o4" > "$tmp/o.log"
+   bad "options: exit $rc1, $rc2, $rc3, $rc4" "$tmp/o.log"
 fi
 
 echo "$pass passed, $fail failed"
