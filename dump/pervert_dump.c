@@ -24,11 +24,12 @@
 #include "dump_ctl.h"
 #include "pv_ring.h"
 #include "pv_stream.h"
+#include "pv_trace.h"
 
 #define PROG "pervert-dump"
 
 static const char usage_text[] =
-   "usage: " PROG " [options] RING\n"
+   "usage: " PROG " [options] RING|TRACE.pvt\n"
    "Reads the records of a pervert ring and prints them.  The pervert tool starts\n"
    "it itself: valgrind --tool=pervert --viewer='" PROG " [options]' PROGRAM\n"
    "(the tool appends the ring's path as the last argument).\n"
@@ -51,6 +52,11 @@ static const char usage_text[] =
    "                  the innermost frame to alloc/free lines\n"
    "  --output=FILE   write to FILE instead of standard output\n"
    "  --fsync         fsync FILE before telling the tool the output is complete\n"
+   "  --record=FILE   write the stream to the trace file FILE (zstd-compressed,\n"
+   "                  indexed); alone it prints nothing, with --output, --lackey\n"
+   "                  or --count it also writes that output (one run, both)\n"
+   "  TRACE.pvt       a trace file written by --record instead of a RING: read it\n"
+   "                  as if it were the live stream (any mode above)\n"
    "control (pause, step, slow motion; reports on standard error):\n"
    "  --pause-after=N pause the program when N access records have been read\n"
    "  --pause-delay=MS  ... and not before MS ms into the run (or the cycle)\n"
@@ -171,14 +177,130 @@ static void print_summary(const struct dump *d, pv_u64 ctrl_dropped, double secs
       fprintf(e, PROG ":   exit:     none seen\n");
 }
 
+/* ---- trace files (--record=FILE, reading FILE.pvt) ------------------------ */
+
+/* Finish the recording (index, footer); report a write error.  0 or -1. */
+static int finish_record(struct pv_trace_writer *rec, const struct dump *d, int rec_err,
+                         int want_fsync, const char *path)
+{
+   unsigned flags = (d->saw_exit ? PV_TRACE_F_EXIT : 0) |
+                    (!d->saw_exit && d->saw_exec ? PV_TRACE_F_EXEC : 0);
+   if (rec_err) {
+      pv_trace_abandon(rec);
+      errno = rec_err;
+   } else if (pv_trace_finish(rec, flags, want_fsync) == 0) {
+      return 0;
+   }
+   fprintf(stderr, PROG ": error: cannot write to trace file %s: %s\n", path,
+           strerror(errno));
+   return -1;
+}
+
+/* pervert-dump [options] FILE.pvt: the records of a trace file, written as
+ * they would be from the live ring.  Exit status as for a ring: 0 complete;
+ * 1 an incomplete or corrupt file, or a write error; 2 cannot open it, not
+ * a trace file, another version. */
+static int dump_trace_file(struct dump *d, const char *path, const char *output,
+                           int want_fsync, struct pv_trace_writer *rec, const char *rec_path,
+                           int record_only)
+{
+   struct pv_trace_reader t;
+   char err[512];
+   int orc = pv_trace_open(&t, path, err, sizeof err);
+   if (orc != PV_TRACE_OK) {
+      fprintf(stderr, PROG ": error: %s: %s\n", path, err);
+      if (rec)
+         pv_trace_abandon(rec);
+      return orc == PV_TRACE_ERR_CORRUPT ? 1 : 2;
+   }
+   if (out_open(&d->out, output) != 0) {
+      fprintf(stderr, PROG ": error: cannot open %s: %s\n", output ? output : "output",
+              strerror(errno));
+      pv_trace_close(&t);
+      if (rec)
+         pv_trace_abandon(rec);
+      return 1;
+   }
+   double t0 = now_s();
+   int stop = SPAN_MORE, st, incomplete = 0, rc = 0, rec_err = 0;
+   pv_u64 base = 0;                  /* stream offset of the chunk */
+   const pv_u8 *p;
+   size_t n;
+   while ((st = pv_trace_next(&t, &p, &n, err, sizeof err)) == PV_TRACE_CHUNK) {
+      size_t used = dump_span(d, p, n, 0, n, &stop);
+      if (rec && !rec_err && pv_trace_append(rec, p, used) != 0)
+         rec_err = errno;
+      if (d->out.err || stop != SPAN_MORE || sig_count) {
+         base += used;
+         break;
+      }
+      base += n;
+   }
+   if (d->out.err) {
+      /* reported below */
+   } else if (sig_count) {
+      fprintf(stderr, PROG ": warning: stopped by signal %d before the end of the trace\n",
+              (int)sig_last);
+      incomplete = 1;
+   } else if (stop == SPAN_CORRUPT) {
+      out_flush(&d->out);
+      fprintf(stderr, PROG ": error: %s: corrupt record at offset %llu\n", path,
+              (unsigned long long)base);
+      incomplete = 1;
+   } else if (stop == SPAN_EXIT) {
+      /* the end of the stream: anything after EXIT is not read (as live);
+       * but a file without its footer is damaged: say so */
+      if (!t.info.complete) {
+         while ((st = pv_trace_next(&t, &p, &n, err, sizeof err)) == PV_TRACE_CHUNK)
+            ;
+         fprintf(stderr, PROG ": warning: %s: %s (the stream itself is whole: it ends "
+                 "with its exit record)\n", path, err);
+         rc = 1;
+      }
+   } else if (st == PV_TRACE_INCOMPLETE) {
+      out_flush(&d->out);
+      fprintf(stderr, PROG ": warning: %s: %s\n", path, err);
+      incomplete = 1;
+   } else if (st != PV_TRACE_END) {
+      out_flush(&d->out);
+      fprintf(stderr, PROG ": error: %s: %s\n", path, err);
+      incomplete = 1;
+   } else if (!d->saw_exit && !d->saw_exec) {
+      fprintf(stderr, PROG ": warning: the traced program ended without an exit record "
+              "(killed?)\n");
+      incomplete = 1;
+   }
+   if (incomplete) {
+      rc = 1;
+      if (d->mode == MODE_TEXT && !record_only) {
+         out_room(&d->out, 16);
+         d->out.p = put_str(d->out.p, "incomplete\n");
+      }
+   }
+   if (d->mode == MODE_COUNT && !d->out.err && !record_only)
+      write_counts(d);
+   if (out_close(&d->out, want_fsync) != 0 || d->out.err) {
+      fprintf(stderr, PROG ": error: cannot write to %s: %s\n", d->out.name,
+              strerror(d->out.err ? d->out.err : EIO));
+      rc = 1;
+   }
+   if (rec && finish_record(rec, d, rec_err, want_fsync, rec_path) != 0)
+      rc = 1;
+   if (d->summary)
+      print_summary(d, 0, now_s() - t0);
+   pv_trace_close(&t);
+   dump_fini(d);
+   return rc;
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 int main(int argc, char **argv)
 {
    static struct dump d;
    static struct dump_ctl ctl;
-   const char *ring = NULL, *output = NULL;
-   int want_fsync = 0, mode_set = 0;
+   const char *ring = NULL, *output = NULL, *record = NULL;
+   int want_fsync = 0, mode_set = 0, rec_codec = -1, rec_level = 0;
 
    dump_init(&d);
    ctl_init(&ctl);
@@ -222,6 +344,18 @@ int main(int argc, char **argv)
          d.symbols = 1;
       } else if (strcmp(a, "--fsync") == 0) {
          want_fsync = 1;
+      } else if (strncmp(a, "--record=", 9) == 0) {
+         record = a + 9;
+         if (!*record)
+            usage_error("bad option '%s' (empty file name)", a);
+      } else if (strncmp(a, "--record-codec=", 15) == 0) {
+         /* for measurements: --record-codec=CODEC[,ZSTD_LEVEL] (pv_trace.h) */
+         char *e;
+         rec_codec = (int)strtol(a + 15, &e, 10);
+         if (*e == ',')
+            rec_level = (int)strtol(e + 1, &e, 10);
+         if (*e || rec_codec < 0 || rec_codec >= PV_CODEC_COUNT)
+            usage_error("bad option '%s'", a);
       } else if (strncmp(a, "--output=", 9) == 0) {
          output = a + 9;
          if (!*output)
@@ -241,6 +375,10 @@ int main(int argc, char **argv)
    if (d.symbols && d.mode != MODE_TEXT)
       d.symbols = 0;             /* only the text format has room for it */
    d.keep_syms = d.symbols;
+   /* --record alone: record, print nothing (the fast counting walker) */
+   int record_only = record && !mode_set && !output;
+   if (record_only)
+      d.mode = MODE_COUNT;
 
    signal(SIGPIPE, SIG_IGN);
    struct sigaction sa;
@@ -253,8 +391,26 @@ int main(int argc, char **argv)
 
    struct pv_reader r;
    char err[512];
+   struct pv_trace_writer *rec = NULL;
+   if (record) {
+      rec = pv_trace_create(record, err, sizeof err);
+      if (!rec) {
+         fprintf(stderr, PROG ": error: %s\n", err);
+         return 2;
+      }
+      if (rec_codec >= 0)
+         pv_trace_set_codec(rec, rec_codec, rec_level);
+   }
+   if (pv_trace_probe(ring)) {
+      if (ctl.active)
+         usage_error("the control options need a live ring, not a trace file%s", "");
+      return dump_trace_file(&d, ring, output, want_fsync, rec, record, record_only);
+   }
    if (pv_reader_attach(&r, ring, err, sizeof err) != 0) {
-      fprintf(stderr, PROG ": error: %s\n", err);
+      fprintf(stderr, PROG ": error: %s%s\n", err,
+              strstr(err, "is not a pervert ring") ? " nor a pervert trace file" : "");
+      if (rec)
+         pv_trace_abandon(rec);
       return 2;
    }
    if (out_open(&d.out, output) != 0) {
@@ -267,8 +423,9 @@ int main(int argc, char **argv)
    pv_u64 pub[PV_REC_LAST + 1];
    memset(pub, 0, sizeof pub);
    double t0 = now_s(), sig_deadline = 0;
-   int stop = SPAN_MORE, interrupted = 0;
+   int stop = SPAN_MORE, interrupted = 0, rec_err = 0;
    pv_u64 corrupt_at = 0;
+   double rec_flushed = t0;
 
    for (;;) {
       if (sig_count) {
@@ -289,6 +446,8 @@ int main(int argc, char **argv)
          if (ctl.active)
             n = ctl_chunk(p, n, CTL_CHUNK);
          size_t used = dump_span(&d, p, n, (pv_u64)(p - r.data), r.size, &stop);
+         if (rec && !rec_err && pv_trace_append(rec, p, used) != 0)
+            rec_err = errno;
          pv_reader_consume(&r, used);
          publish_counts(&r, &d, pub);
          if (d.out.err || stop != SPAN_MORE) {
@@ -302,6 +461,13 @@ int main(int argc, char **argv)
       } else {
          if (d.out.p != d.out.buf)     /* idle: let a reader of the file see it */
             out_flush(&d.out);
+         if (rec && !rec_err && now_s() - rec_flushed > 1.0) {
+            /* idle: what came so far goes to the trace as a chunk, at most
+             * once a second, so that a killed recording keeps it */
+            if (pv_trace_flush(rec) != 0)
+               rec_err = errno;
+            rec_flushed = now_s();
+         }
          if (ctl.active)
             ctl_poll(&ctl, &r, &d, now_s());
          pv_reader_wait(&r, 10);
@@ -335,15 +501,19 @@ int main(int argc, char **argv)
    }
    if (incomplete) {
       rc = 1;
-      if (d.mode == MODE_TEXT) {
+      if (d.mode == MODE_TEXT && !record_only) {
          out_room(&d.out, 16);
          d.out.p = put_str(d.out.p, "incomplete\n");
       }
    }
-   if (d.mode == MODE_COUNT && !d.out.err)
+   if (d.mode == MODE_COUNT && !d.out.err && !record_only)
       write_counts(&d);
 
-   /* the output must be complete before the tool hears FINISHED */
+   /* the output and the trace must be complete before the tool hears FINISHED */
+   if (rec && finish_record(rec, &d, rec_err, want_fsync, record) != 0) {
+      why = PV_CONS_GONE;
+      rc = 1;
+   }
    if (out_close(&d.out, want_fsync) != 0 || d.out.err) {
       fprintf(stderr, PROG ": error: cannot write to %s: %s\n", d.out.name,
               strerror(d.out.err ? d.out.err : EIO));

@@ -1,0 +1,437 @@
+/* pv_trace_write.c -- writing pervert trace files (see pv_trace.h and
+ * PROTOCOL.txt section 14): the column transform's encoder, the streaming
+ * writer. */
+#define _GNU_SOURCE
+#include "pv_trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "pv_stream.h"
+
+/* ---- the column transform: encoder ------------------------------------ */
+
+#define SITE_SLOTS 16384u          /* per-site predictor slots (site & mask) */
+
+struct site_slot { pv_u64 last; pv_u64 stride; };
+
+static inline pv_u8 *put_varint(pv_u8 *q, pv_u64 v)
+{
+   while (v >= 0x80) {
+      *q++ = (pv_u8)(v | 0x80);
+      v >>= 7;
+   }
+   *q++ = (pv_u8)v;
+   return q;
+}
+
+static inline pv_u64 zigzag(pv_u64 v)
+{
+   return (v << 1) ^ (pv_u64)((pv_s64)v >> 63);
+}
+
+/* size code: 1 + k for a size of 2^k (k <= 15), 0 for any other size (then
+ * the size follows as a varint in the address column) */
+static inline unsigned size_code(unsigned sz)
+{
+   if (sz && (sz & (sz - 1)) == 0)
+      return 1u + (unsigned)__builtin_ctz(sz);
+   return 0;
+}
+
+static void put32(pv_u8 *p, pv_u32 v) { memcpy(p, &v, 4); }
+static void put64(pv_u8 *p, pv_u64 v) { memcpy(p, &v, 8); }
+
+size_t pv_trace_encode(int codec, const pv_u8 *r, size_t n, pv_u8 *out)
+{
+   if (codec == PV_CODEC_RAW) {
+      memcpy(out, r, n);
+      return n;
+   }
+   /* pass 1: count the records and the bytes of non-access records, to
+    * place the columns */
+   size_t nrec = 0, nvar = 0, i = 0;
+   while (i < n) {
+      pv_u64 h = pv_rec_hdr(r + i);
+      size_t len = PV_REC_BYTES(h);
+      if (!PV_IS_ACCESS(PV_HDR_TYPE(h)))
+         nvar += len;
+      nrec++;
+      i += len;
+   }
+   /* the site and address columns go into a scratch area after the ops, then
+    * are moved together; their sizes are at most 5 and 13 bytes a record */
+   pv_u8 *ops = out + 16;
+   pv_u8 *sites = malloc(nrec * 5 + 1), *addrs = malloc(nrec * 13 + 1);
+   if (!sites || !addrs) {
+      free(sites);
+      free(addrs);
+      return 0;
+   }
+   pv_u8 *var = ops + nrec;                 /* var bytes go last: placed later */
+   pv_u8 *vtmp = malloc(nvar + 1);
+   if (!vtmp) {
+      free(sites);
+      free(addrs);
+      return 0;
+   }
+   struct site_slot *slot = NULL;
+   if (codec != PV_CODEC_COLS) {
+      slot = calloc(SITE_SLOTS, sizeof *slot);
+      if (!slot) {
+         free(sites);
+         free(addrs);
+         free(vtmp);
+         return 0;
+      }
+   }
+   pv_u8 *sq = sites, *aq = addrs, *vq = vtmp, *oq = ops;
+   pv_u64 prev = 0;
+   for (i = 0; i < n;) {
+      pv_u64 h = pv_rec_hdr(r + i);
+      unsigned type = PV_HDR_TYPE(h);
+      if (!PV_IS_ACCESS(type)) {
+         size_t len = PV_HDR_N16(h) * 8u;
+         *oq++ = 0;
+         memcpy(vq, r + i, len);
+         vq += len;
+         i += len;
+         continue;
+      }
+      unsigned sz = PV_HDR_N16(h), sc = size_code(sz);
+      pv_u32 site = PV_HDR_A32(h);
+      pv_u64 addr = pv_rec_word(r + i, 1), pred;
+      *oq++ = (pv_u8)(type | sc << 2);
+      sq = put_varint(sq, site);
+      if (!sc)
+         aq = put_varint(aq, sz);
+      if (codec == PV_CODEC_COLS) {
+         pred = prev;
+         prev = addr;
+      } else {
+         struct site_slot *s = &slot[site & (SITE_SLOTS - 1)];
+         pred = codec == PV_CODEC_STRIDE ? s->last + s->stride : s->last;
+         s->stride = addr - s->last;
+         s->last = addr;
+      }
+      aq = put_varint(aq, zigzag(addr - pred));
+      i += 16;
+   }
+   size_t sl = (size_t)(sq - sites), al = (size_t)(aq - addrs), vl = (size_t)(vq - vtmp);
+   put32(out, (pv_u32)nrec);
+   put32(out + 4, (pv_u32)sl);
+   put32(out + 8, (pv_u32)al);
+   put32(out + 12, (pv_u32)vl);
+   var = ops + nrec;
+   memcpy(var, sites, sl);
+   memcpy(var + sl, addrs, al);
+   memcpy(var + sl + al, vtmp, vl);
+   free(sites);
+   free(addrs);
+   free(vtmp);
+   free(slot);
+   return 16 + nrec + sl + al + vl;
+}
+
+/* ---- the writer ------------------------------------------------------- */
+
+struct pv_trace_index_ent { pv_u64 off, first; };
+
+struct pv_trace_writer {
+   int      fd;
+   int      codec, level;
+   int      header_done;
+   pv_u64   off;                 /* file bytes written */
+   pv_u64   events;              /* records written or held */
+   pv_u64   chunk_first;         /* index of the first record held */
+   pv_u64   chunk_nrec;
+   pv_u64   raw_total;
+   pv_u8   *raw;                 /* records held for the next chunk */
+   size_t   raw_len, raw_cap;
+   pv_u8   *xbuf, *comp;
+   size_t   xbuf_cap, comp_cap;
+   struct pv_trace_index_ent *idx;
+   size_t   nidx, idx_cap;
+   ZSTD_CCtx *cctx;
+   char     path[512];
+};
+
+static int write_all(struct pv_trace_writer *w, const void *p, size_t n)
+{
+   const pv_u8 *b = p;
+   while (n) {
+      ssize_t k = write(w->fd, b, n);
+      if (k < 0) {
+         if (errno == EINTR)
+            continue;
+         return -1;
+      }
+      b += k;
+      n -= (size_t)k;
+      w->off += (pv_u64)k;
+   }
+   return 0;
+}
+
+struct pv_trace_writer *pv_trace_create(const char *path, char *err, size_t errlen)
+{
+   struct pv_trace_writer *w = calloc(1, sizeof *w);
+   if (!w) {
+      snprintf(err, errlen, "out of memory");
+      return NULL;
+   }
+   w->codec = PV_TRACE_DEFAULT_CODEC;
+   w->level = 3;
+   w->raw_cap = PV_TRACE_CHUNK_RAW + 8u * 65536u;    /* + the longest record */
+   w->raw = malloc(w->raw_cap);
+   w->cctx = ZSTD_createCCtx();
+   w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+   if (w->fd < 0 || !w->raw || !w->cctx) {
+      snprintf(err, errlen, "cannot create trace file %s: %s", path,
+               w->fd < 0 ? strerror(errno) : "out of memory");
+      if (w->fd >= 0)
+         close(w->fd);
+      free(w->raw);
+      ZSTD_freeCCtx(w->cctx);
+      free(w);
+      return NULL;
+   }
+   snprintf(w->path, sizeof w->path, "%s", path);
+   return w;
+}
+
+void pv_trace_set_codec(struct pv_trace_writer *w, int codec, int level)
+{
+   if (codec >= 0 && codec < PV_CODEC_COUNT)
+      w->codec = codec;
+   if (level >= 1 && level <= ZSTD_maxCLevel())
+      w->level = level;
+}
+
+/* the file header, from the INFO record REC (LEN bytes) or none */
+static int write_header(struct pv_trace_writer *w, const pv_u8 *rec, size_t len)
+{
+   pv_u32 pid = 0, nstr = 0;
+   pv_u64 start = 0;
+   size_t slen = 0;
+   const char *strs = "";
+   if (rec) {
+      pid = PV_HDR_A32(pv_rec_hdr(rec));
+      start = pv_rec_word(rec, 1);
+      /* program and arguments: strings from byte 32 up to an empty one */
+      strs = (const char *)rec + 32;
+      size_t off = 32;
+      while (off < len && rec[off]) {
+         size_t l = strnlen((const char *)rec + off, len - off);
+         if (off + l >= len)
+            break;                       /* unterminated: leave it out */
+         off += l + 1;
+         nstr++;
+      }
+      slen = off - 32;
+   }
+   size_t total = PV_ALIGN8(PV_TRACE_HDR_FIXED + slen);
+   pv_u8 *h = calloc(1, total);
+   if (!h)
+      return -1;
+   memcpy(h, PV_TRACE_MAGIC, 8);
+   put32(h + 8, PV_TRACE_FORMAT_VERSION);
+   put32(h + 12, PV_PROTO_VERSION);
+   put32(h + 16, (pv_u32)total);
+   put32(h + 20, pid);
+   put64(h + 24, start);
+   put32(h + 32, nstr);
+   memcpy(h + 40, strs, slen);
+   put32(h + 36, pv_trace_crc32(0, h, total));
+   int rc = write_all(w, h, total);
+   free(h);
+   w->header_done = 1;
+   return rc;
+}
+
+static int grow(pv_u8 **p, size_t *cap, size_t need)
+{
+   if (*cap >= need)
+      return 0;
+   pv_u8 *n = realloc(*p, need);
+   if (!n)
+      return -1;
+   *p = n;
+   *cap = need;
+   return 0;
+}
+
+int pv_trace_flush(struct pv_trace_writer *w)
+{
+   if (!w->raw_len)
+      return 0;
+   if (!w->header_done && write_header(w, NULL, 0) != 0)
+      return -1;
+   size_t xb = pv_trace_encode_bound(w->raw_len);
+   if (grow(&w->xbuf, &w->xbuf_cap, xb) != 0) {
+      errno = ENOMEM;
+      return -1;
+   }
+   size_t xn = pv_trace_encode(w->codec, w->raw, w->raw_len, w->xbuf);
+   if (xn == 0) {
+      errno = ENOMEM;
+      return -1;
+   }
+   size_t cb = ZSTD_compressBound(xn) + PV_TRACE_CHUNK_HDR;
+   if (grow(&w->comp, &w->comp_cap, cb) != 0) {
+      errno = ENOMEM;
+      return -1;
+   }
+   ZSTD_CCtx_reset(w->cctx, ZSTD_reset_session_and_parameters);
+   ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, w->level);
+   ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1);
+   size_t cn = ZSTD_compress2(w->cctx, w->comp + PV_TRACE_CHUNK_HDR, cb - PV_TRACE_CHUNK_HDR,
+                              w->xbuf, xn);
+   if (ZSTD_isError(cn)) {
+      errno = EIO;
+      return -1;
+   }
+   pv_u8 *h = w->comp;
+   put32(h, PV_TRACE_CHUNK_MAGIC);
+   put32(h + 4, (pv_u32)w->codec);
+   put32(h + 8, (pv_u32)w->raw_len);
+   put32(h + 12, (pv_u32)cn);
+   put64(h + 16, w->chunk_first);
+   put32(h + 24, (pv_u32)w->chunk_nrec);
+   put32(h + 28, (pv_u32)xn);
+   put32(h + 32, pv_trace_crc32(0, h + PV_TRACE_CHUNK_HDR, cn));
+   put32(h + 36, pv_trace_crc32(0, h, 36));
+   if (w->nidx == w->idx_cap) {
+      size_t nc = w->idx_cap ? 2 * w->idx_cap : 256;
+      struct pv_trace_index_ent *ni = realloc(w->idx, nc * sizeof *ni);
+      if (!ni) {
+         errno = ENOMEM;
+         return -1;
+      }
+      w->idx = ni;
+      w->idx_cap = nc;
+   }
+   w->idx[w->nidx].off = w->off;
+   w->idx[w->nidx].first = w->chunk_first;
+   if (write_all(w, h, PV_TRACE_CHUNK_HDR + cn) != 0)
+      return -1;
+   w->nidx++;
+   w->chunk_first += w->chunk_nrec;
+   w->chunk_nrec = 0;
+   w->raw_len = 0;
+   return 0;
+}
+
+int pv_trace_append(struct pv_trace_writer *w, const pv_u8 *p, size_t n)
+{
+   size_t i = 0;
+   while (i < n) {
+      pv_u64 h = pv_rec_hdr(p + i);
+      unsigned type = PV_HDR_TYPE(h);
+      size_t len;
+      if (type == PV_REC_PAD && PV_HDR_SUB(h) == 1)
+         break;                          /* to the end of the data area */
+      len = PV_REC_BYTES(h);
+      if (len == 0 || len > n - i) {
+         errno = EINVAL;
+         return -1;
+      }
+      if (!w->header_done) {
+         if (write_header(w, type == PV_REC_INFO ? p + i : NULL, len) != 0)
+            return -1;
+      }
+      if (type != PV_REC_PAD) {
+         if (w->raw_len + len > w->raw_cap && pv_trace_flush(w) != 0)
+            return -1;
+         memcpy(w->raw + w->raw_len, p + i, len);
+         w->raw_len += len;
+         w->raw_total += len;
+         w->chunk_nrec++;
+         w->events++;
+         if (w->raw_len >= PV_TRACE_CHUNK_RAW && pv_trace_flush(w) != 0)
+            return -1;
+      }
+      i += len;
+   }
+   return 0;
+}
+
+int pv_trace_finish(struct pv_trace_writer *w, unsigned flags, int do_fsync)
+{
+   int rc = 0;
+   if (!w->header_done && write_header(w, NULL, 0) != 0)
+      rc = -1;
+   if (rc == 0 && pv_trace_flush(w) != 0)
+      rc = -1;
+   if (rc == 0) {
+      /* index: "PVIX", 0, nchunks, {offset, first event} * n, crc, 0 */
+      size_t isz = 16 + 16 * w->nidx + 8;
+      pv_u8 *ix = calloc(1, isz);
+      if (!ix) {
+         errno = ENOMEM;
+         rc = -1;
+      } else {
+         pv_u64 ioff = w->off;
+         put32(ix, PV_TRACE_INDEX_MAGIC);
+         put64(ix + 8, w->nidx);
+         for (size_t k = 0; k < w->nidx; k++) {
+            put64(ix + 16 + 16 * k, w->idx[k].off);
+            put64(ix + 24 + 16 * k, w->idx[k].first);
+         }
+         put32(ix + isz - 8, pv_trace_crc32(0, ix, isz - 8));
+         pv_u8 f[PV_TRACE_FOOTER_SIZE];
+         memset(f, 0, sizeof f);
+         memcpy(f, PV_TRACE_FOOTER_MAGIC, 8);
+         put64(f + 8, ioff);
+         put64(f + 16, w->events);
+         put32(f + 24, flags);
+         put32(f + 28, pv_trace_crc32(0, f, 28));
+         if (write_all(w, ix, isz) != 0 || write_all(w, f, sizeof f) != 0)
+            rc = -1;
+         free(ix);
+      }
+   }
+   int e = errno;
+   if (rc == 0 && do_fsync && fsync(w->fd) != 0) {
+      rc = -1;
+      e = errno;
+   }
+   if (close(w->fd) != 0 && rc == 0) {
+      rc = -1;
+      e = errno;
+   }
+   w->fd = -1;
+   pv_trace_abandon(w);
+   errno = e;
+   return rc;
+}
+
+void pv_trace_abandon(struct pv_trace_writer *w)
+{
+   if (!w)
+      return;
+   if (w->fd >= 0)
+      close(w->fd);
+   free(w->raw);
+   free(w->xbuf);
+   free(w->comp);
+   free(w->idx);
+   ZSTD_freeCCtx(w->cctx);
+   free(w);
+}
+
+void pv_trace_stats(const struct pv_trace_writer *w, pv_u64 *events,
+                    pv_u64 *raw_bytes, pv_u64 *file_bytes)
+{
+   if (events)
+      *events = w->events;
+   if (raw_bytes)
+      *raw_bytes = w->raw_total;
+   if (file_bytes)
+      *file_bytes = w->off;
+}
