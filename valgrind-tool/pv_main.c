@@ -47,6 +47,7 @@
 #include "pub_tool_libcprint.h"
 #include "pub_tool_libcproc.h"
 #include "pub_tool_options.h"
+#include "pub_tool_mallocfree.h"
 #include "pub_tool_aspacemgr.h"
 #include "pub_tool_clientstate.h"
 #include "pub_tool_vkiscnums.h"
@@ -78,6 +79,8 @@ Bool         pv_clo_drop           = False;
 ULong        pv_clo_ring_size      = 64ULL << 20;
 Bool         pv_clo_trace_at_start = True;
 const HChar* pv_clo_viewer         = "pervert-view";
+static const HChar* clo_record     = NULL;     /* --record=FILE */
+static Bool         viewer_given   = False;
 Bool         pv_tracing            = True;
 
 /* "64M", "1g", "65536" -> bytes; False if malformed. */
@@ -115,6 +118,12 @@ static Bool pv_process_cmd_line_option(const HChar* arg)
       if (str[0] == 0)
          VG_(fmsg_bad_option)(arg, "--viewer needs a command, or 'no'\n");
       pv_clo_viewer = str;
+      viewer_given = True;
+   }
+   else if VG_STR_CLO(arg, "--record", str) {
+      if (str[0] == 0 || VG_(strchr)(str, ' '))
+         VG_(fmsg_bad_option)(arg, "--record needs a file name without spaces\n");
+      clo_record = str;
    }
    else if VG_STR_CLO(arg, "--when-full", str) {
       if (VG_(strcmp)(str, "wait") == 0) pv_clo_drop = False;
@@ -144,6 +153,9 @@ static void pv_print_usage(void)
 "    --when-full=wait|drop     ring full: wait for the consumer, or drop and\n"
 "                              count access events [wait]\n"
 "    --ring-size=SIZE          ring data size, a power of two, e.g. 16M [64M]\n"
+"    --record=FILE             write the event stream to the trace file FILE\n"
+"                              (zstd-compressed; read it with pervert-dump FILE);\n"
+"                              with --viewer=no or no --viewer, pervert-dump records\n"
 "    --trace-at-start=yes|no   trace accesses from the start; else wait for\n"
 "                              PERVERT_START_TRACING from pervert.h [yes]\n"
    );
@@ -304,6 +316,18 @@ static void pv_post_clo_init(void)
    static_client = is_static_client();
    pv_sites_init();
    pv_heap_init();
+   if (clo_record) {
+      /* The recorder is pervert-dump (the ring has one consumer; recording
+       * alongside the window is not available yet). */
+      if (viewer_given && VG_(strcmp)(pv_clo_viewer, "no") != 0) {
+         VG_(umsg)("pervert: --record works with --viewer=no (or no --viewer) for now: "
+                   "record with --viewer=no, then read the file with pervert-dump\n");
+         VG_(exit)(1);
+      }
+      HChar* cmd = VG_(malloc)("pv.record", VG_(strlen)(clo_record) + 64);
+      VG_(sprintf)(cmd, "pervert-dump --record=%s", clo_record);
+      pv_clo_viewer = cmd;
+   }
    pv_ring_start(pv_clo_viewer);
    pv_control_init();
    if (pv_clo_track_heap && static_client)
