@@ -66,6 +66,21 @@ struct pv_app {
    pv_u64 frames;
    double last_frame_t, worst_frame;
 
+   /* control channel (control.c): what the user asked for, posted when
+    * the slot is free; the last posted command and whether its effect has
+    * been seen */
+   int    ctl_flow;               /* queued PAUSE, RESUME or a STEP (0: none) */
+   pv_u64 ctl_flow_arg;
+   int    ctl_rate_queued;        /* a RATE of ctl_rate waits to be posted */
+   int    ctl_rate_i;             /* index in the rate list (0: full speed) */
+   pv_u64 ctl_rate;               /* accesses/s wanted (0: full speed) */
+   int    ctl_last;               /* the last flow command posted */
+   pv_u64 ctl_last_arg;
+   int    ctl_wait;               /* ... its effect not seen yet */
+   pv_u64 ctl_acc0;               /* accesses when it was posted */
+   int    ctl_rate_wait;          /* the last RATE posted, not taken yet */
+   int    ctl_held;               /* the program is known held (all read) */
+
    /* life */
    int    quit;
    int    detached;               /* ring let go (FINISHED or GONE) */

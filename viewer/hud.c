@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "colors.h"
+#include "control.h"
 #include "util.h"
 
 static void fill(SDL_Renderer *r, const SDL_Rect *rc, struct pv_rgb c, Uint8 alpha)
@@ -24,13 +25,14 @@ static void frame(SDL_Renderer *r, const SDL_Rect *rc, struct pv_rgb c)
 const char *pv_hud_state(const struct pv_app *a, char *buf, size_t n, struct pv_rgb *color)
 {
    const struct pv_model *m = &a->model;
+   int busy;
    *color = PV_C_TEXT;
    if (a->in.state == PV_IN_CORRUPT) {
       *color = PV_C_WRITE;
       snprintf(buf, n, "stream error");
    } else if (m->exited) {
       if (m->exit_signal)
-         snprintf(buf, n, "killed by signal %u", m->exit_status);
+         snprintf(buf, n, "killed (signal %u)", m->exit_status);
       else
          snprintf(buf, n, "exited (status %u)", m->exit_status);
    } else if (m->execed) {
@@ -40,9 +42,8 @@ const char *pv_hud_state(const struct pv_app *a, char *buf, size_t n, struct pv_
       snprintf(buf, n, "tool gone (no exit record)");
    } else if (a->detached) {
       snprintf(buf, n, "detached");
-   } else if (a->in.attached && a->in.r.ctrl && a->in.r.ctrl->paused) {
-      *color = PV_C_ACCENT;
-      snprintf(buf, n, "paused");
+   } else if (pv_control_state(a, buf, n, &busy)) {
+      *color = busy ? PV_C_TEXT : PV_C_ACCENT;
    } else if (!m->have_info) {
       *color = PV_C_DIM;
       snprintf(buf, n, "waiting for the program");
@@ -262,6 +263,10 @@ static void help(struct pv_app *a)
       "h  F1            this help (any key closes it)",
       "q  Esc           close the viewer (the program runs on, unwatched)",
       "space            pause / resume the program",
+      "1  2  3  4       step 1 / 10 / 100 / 1000 accesses, then hold",
+      "a  m             run to the next heap allocation / pervert.h mark, hold",
+      "r                slow motion: 1M 100k 10k 1k 100 10 5 accesses/s, then full speed",
+      "R  Backspace     full speed",
       "f                follow mode: keep the busiest region in view",
       "+  -             zoom in / out (bytes per cell x2, 1 B .. 4 KiB)",
       "Ctrl+wheel       zoom around the mouse",

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "control.h"
 #include "mapdraw.h"
 #include "shot.h"
 #include "util.h"
@@ -133,11 +134,26 @@ static void key(struct pv_app *a, const SDL_KeyboardEvent *k)
       a->shot_request = 1;
       break;
    case SDLK_SPACE:
-      if (a->in.attached && a->in.r.ctrl && !a->model.exited) {
-         int paused = a->in.r.ctrl->paused != 0;
-         pv_reader_command(&a->in.r, paused ? PV_CMD_RESUME : PV_CMD_PAUSE, 0);
-         toast(a, paused ? "resume requested" : "pause requested");
-      }
+      pv_control_toggle(a);
+      break;
+   case SDLK_1: case SDLK_KP_1: pv_control_step(a, PV_CMD_STEP, 1); break;
+   case SDLK_2: case SDLK_KP_2: pv_control_step(a, PV_CMD_STEP, 10); break;
+   case SDLK_3: case SDLK_KP_3: pv_control_step(a, PV_CMD_STEP, 100); break;
+   case SDLK_4: case SDLK_KP_4: pv_control_step(a, PV_CMD_STEP, 1000); break;
+   case SDLK_a:
+      pv_control_step(a, PV_CMD_STEP_ALLOC, 0);
+      break;
+   case SDLK_m:
+      pv_control_step(a, PV_CMD_STEP_MARK, 0);
+      break;
+   case SDLK_r:
+      if (shift)
+         pv_control_full_speed(a);
+      else
+         pv_control_slower(a);
+      break;
+   case SDLK_BACKSPACE:
+      pv_control_full_speed(a);
       break;
    default:
       break;

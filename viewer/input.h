@@ -1,5 +1,5 @@
 /* input.h -- keyboard and mouse: scrolling, zooming, follow mode, half-life,
- * help, screenshots, pause, quit. */
+ * help, screenshots, pause / step / slow motion (control.c), quit. */
 #ifndef PV_VIEW_INPUT_H
 #define PV_VIEW_INPUT_H
 

@@ -19,6 +19,7 @@
 #include <SDL2/SDL_ttf.h>
 
 #include "app.h"
+#include "control.h"
 #include "hud.h"
 #include "input.h"
 #include "mapdraw.h"
@@ -522,6 +523,7 @@ int main(int argc, char **argv)
          a->t_first = t1;
       a->ingest_acc += t1 - t0;
       set_title(a);
+      pv_control_tick(a);
       if (a->in.state == PV_IN_CORRUPT && !a->detached) {
          fprintf(stderr, "pervert-view: %s\n", a->in.error);
          detach(a);

@@ -40,6 +40,8 @@ void pv_opts_usage(void)
 "                         has written it (for tests)\n"
 "  --stats                print frame and ingest rates to stderr\n"
 "  --show-help            start with the key overlay shown (as after h)\n"
+"  --log-control          print a line to stderr when the program is held,\n"
+"                         stepped, resumed or slowed (for tests)\n"
 "  --help                 this text\n"
 "Keys: press h in the window.\n");
 }
@@ -115,6 +117,8 @@ int pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t er
          o->stats = 1;
       } else if (strcmp(a, "--show-help") == 0) {
          o->show_help = 1;
+      } else if (strcmp(a, "--log-control") == 0) {
+         o->log_control = 1;
       } else if (IS("--line-size")) {
          pv_u64 n;
          if (pv_parse_u64(v, &n) || pv_log2_exact(n) < 3 || n > 1024) {

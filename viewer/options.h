@@ -31,6 +31,7 @@ struct pv_opts {
    const char *hover_file;     /* --hover=@FILE: the first address in FILE */
    int         stats;          /* --stats */
    int         show_help;      /* --show-help: start with the key overlay */
+   int         log_control;    /* --log-control: a stderr line per control state change */
    const char *ring;           /* the last argument */
 };
 

@@ -15,7 +15,11 @@
 #   finishes; under Xvfb a real window is captured with `import` and is not
 #   blank, and closing the viewer mid-run lets the program finish with the
 #   right output; the mouse (XTest, xpoke.c) brings up the hover card, h the
-#   key overlay, s saves a PNG, q closes the viewer.  GPU (OpenGL on llvmpipe) and --software paths both.
+#   key overlay, s saves a PNG, q closes the viewer; with the tool's
+#   control channel, keys hold the program (space), step exactly 10, 100,
+#   1000 accesses (2 3 4), set and clear slow motion (r, Backspace) and let
+#   it run to its normal end (--log-control reports what the viewer saw).
+#   GPU (OpenGL on llvmpipe) and --software paths both.
 #
 # Environment: PERVERT_TOP, PERVERT_BUILD (default: this repository and its
 # build/); tests needing the tool (build/vglib) or xvfb-run are skipped
@@ -412,7 +416,8 @@ run_vg() {
       "$vt" "$mode" "$tmp/$name.addr" > "$tmp/$name.out" 2> "$tmp/$name.err"
 }
 
-for t in vg-seqwrite vg-readpass vg-decay vg-free vg-hover vg-close-midrun vg-no-display; do
+for t in vg-seqwrite vg-readpass vg-decay vg-free vg-hover vg-close-midrun vg-control-keys \
+         vg-control-marks vg-no-display; do
    want "$t" || continue
    if [ $have_tool = 0 ]; then skp "$t" "the tool is not built"; continue; fi
    msg=
@@ -493,6 +498,124 @@ CM
       grep -qxF "$want_out" "$tmp/$t.out" || msg="output '$(head -n 1 "$tmp/$t.out")' not '$want_out'"
       [ -z "$msg" ] && { grep -q "^status 0$" "$tmp/$t.out" || msg="exit status: $(tail -n 1 "$tmp/$t.out")"; }
       [ -z "$msg" ] && { grep -q "viewer left before the end" "$tmp/$t.err" || msg="the viewer was not closed mid-run"; }
+      ;;
+   vg-control-keys)
+      # pause, step, slow motion from the keyboard (xpoke), with the real
+      # tool: the program starts held (--start-paused=yes); 2 and 3 step
+      # exactly 10 and 100 accesses; space runs it, space holds it again;
+      # 4 steps 1000 more and the total is then exactly the held total +
+      # 1000 (nothing arrived while it was held); r and Backspace set and
+      # clear slow motion; space again: it runs to the end with the native
+      # output.  --log-control makes the viewer say what it saw.
+      if [ $xvfb_ok = 0 ]; then skp "$t" "no xvfb-run"; continue; fi
+      if [ ! -x "$tmp/xpoke" ] && ! $CC -O1 -Wall -o "$tmp/xpoke" "$here/xpoke.c" -lX11 \
+            -l:libXtst.so.6 > "$tmp/xpoke.log" 2>&1; then
+         skp "$t" "cannot build xpoke (libX11, libXtst)"; continue
+      fi
+      want_out=$(native spin 1500)
+      rm -f "$tmp/viewer.pid"
+      cat > "$tmp/ck.sh" <<CK
+#!/bin/bash
+unset SDL_VIDEODRIVER
+log=$tmp/$t.err
+# wait_log N PATTERN: until the log has N lines matching PATTERN (60 s at most)
+wait_log() {
+   for i in \$(seq 600); do
+      [ "\$(grep -c -- "\$2" "\$log")" -ge "\$1" ] && return 0
+      sleep 0.1
+   done
+   echo "timed out waiting for \$1 x '\$2'" >> "$tmp/$t.out"
+   return 1
+}
+VALGRIND_LIB=$build/vglib PERVERT_BINDIR=$build "$vg" --tool=pervert --start-paused=yes \
+   --viewer="$tmp/viewwrap --log-control" "$vt" spin 1500 > "$tmp/$t.out" 2> "\$log" &
+vp=\$!
+wait_log 1 "control: paused at" &&
+"$tmp/xpoke" key 2 && wait_log 1 "control: stepped .* (asked 10)," &&
+"$tmp/xpoke" key 3 && wait_log 1 "control: stepped .* (asked 100)," &&
+"$tmp/xpoke" key space && wait_log 1 "control: running" &&
+"$tmp/xpoke" sleep 300 key space && wait_log 2 "control: paused at" &&
+"$tmp/xpoke" sleep 1000 key 4 && wait_log 1 "control: stepped .* (asked 1000)," &&
+"$tmp/xpoke" key r && wait_log 1 "control: rate 1000000" &&
+"$tmp/xpoke" key BackSpace && wait_log 1 "control: full speed" &&
+"$tmp/xpoke" key space
+wait \$vp
+echo "status \$?" >> "$tmp/$t.out"
+"$tmp/xpoke" key q
+for i in \$(seq 100); do kill -0 "\$(cat "$tmp/viewer.pid")" 2>/dev/null || break; sleep 0.1; done
+CK
+      chmod +x "$tmp/ck.sh"
+      timeout 300 xvfb-run -a -s "-screen 0 1280x800x24" "$tmp/ck.sh" > "$tmp/ck.log" 2>&1
+      e=$tmp/$t.err
+      # the access counts the viewer reported
+      held1=$(sed -n 's/.*control: paused at \([0-9]*\) accesses$/\1/p' "$e" | sed -n 1p)
+      held2=$(sed -n 's/.*control: paused at \([0-9]*\) accesses$/\1/p' "$e" | sed -n 2p)
+      steps=$(sed -n 's/.*control: stepped \([0-9]*\) accesses (asked \([0-9]*\)), \([0-9]*\) in all$/\1\/\2/p' \
+              "$e" | tr '\n' ' ')
+      total4=$(sed -n 's/.*control: stepped [0-9]* accesses (asked 1000), \([0-9]*\) in all$/\1/p' "$e")
+      grep -q "^timed out" "$tmp/$t.out" && msg=$(grep "^timed out" "$tmp/$t.out" | head -n 1)
+      [ -z "$msg" ] && [ "$steps" != "10/10 100/100 1000/1000 " ] && msg="steps: '$steps', not exact"
+      [ -z "$msg" ] && { [ -n "$held2" ] && [ -n "$total4" ] &&
+                         [ "$total4" -eq $((held2 + 1000)) ] ||
+                         msg="held at '$held2', then 1000 steps gave '$total4' in all: something arrived while held"; }
+      [ -z "$msg" ] && { [ -n "$held1" ] && [ "$held2" -gt $((held1 + 110)) ] ||
+                         msg="space did not run the program ($held1 -> $held2 accesses)"; }
+      [ -z "$msg" ] && { grep -qxF "$want_out" "$tmp/$t.out" ||
+                         msg="output '$(head -n 1 "$tmp/$t.out")' not '$want_out'"; }
+      [ -z "$msg" ] && { grep -q "^status 0$" "$tmp/$t.out" || msg="exit status: $(tail -n 1 "$tmp/$t.out")"; }
+      [ -z "$msg" ] && grep -q "viewer left before the end" "$e" && msg="the viewer left before the end"
+      ;;
+   vg-control-marks)
+      # a and m: the annotate demo held from its start runs to its first
+      # heap allocation (a), then to its first and second pervert.h marks
+      # (m m), each time held right after it; space: it ends normally
+      if [ $xvfb_ok = 0 ]; then skp "$t" "no xvfb-run"; continue; fi
+      if [ ! -x "$tmp/xpoke" ] && ! $CC -O1 -Wall -o "$tmp/xpoke" "$here/xpoke.c" -lX11 \
+            -l:libXtst.so.6 > "$tmp/xpoke.log" 2>&1; then
+         skp "$t" "cannot build xpoke (libX11, libXtst)"; continue
+      fi
+      ann=$build/demos/annotate
+      if [ ! -x "$ann" ]; then skp "$t" "no $ann"; continue; fi
+      want_sum=$("$ann" 64 | sed -n 's/.* \(checksum=[0-9]*\)$/\1/p')
+      rm -f "$tmp/viewer.pid"
+      cat > "$tmp/cm2.sh" <<CK
+#!/bin/bash
+unset SDL_VIDEODRIVER
+log=$tmp/$t.err
+wait_log() {
+   for i in \$(seq 600); do
+      [ "\$(grep -c -- "\$2" "\$log")" -ge "\$1" ] && return 0
+      sleep 0.1
+   done
+   echo "timed out waiting for \$1 x '\$2'" >> "$tmp/$t.out"
+   return 1
+}
+VALGRIND_LIB=$build/vglib PERVERT_BINDIR=$build "$vg" --tool=pervert --start-paused=yes \
+   --viewer="$tmp/viewwrap --log-control" "$ann" 64 > "$tmp/$t.out" 2> "\$log" &
+vp=\$!
+wait_log 1 "control: paused at" &&
+"$tmp/xpoke" key a && wait_log 1 "control: stepped to the next alloc" &&
+"$tmp/xpoke" key m && wait_log 1 "control: stepped to the next mark" &&
+"$tmp/xpoke" key m && wait_log 2 "control: stepped to the next mark" &&
+"$tmp/xpoke" key space
+wait \$vp
+echo "status \$?" >> "$tmp/$t.out"
+"$tmp/xpoke" key q
+for i in \$(seq 100); do kill -0 "\$(cat "$tmp/viewer.pid")" 2>/dev/null || break; sleep 0.1; done
+CK
+      chmod +x "$tmp/cm2.sh"
+      timeout 300 xvfb-run -a -s "-screen 0 1280x800x24" "$tmp/cm2.sh" > "$tmp/cm2.log" 2>&1
+      e=$tmp/$t.err
+      grep -q "^timed out" "$tmp/$t.out" && msg=$(grep "^timed out" "$tmp/$t.out" | head -n 1)
+      live=$(sed -n 's/.*control: stepped to the next alloc: .* \([0-9]*\) live blocks$/\1/p' "$e")
+      marks=$(sed -n "s/.*control: stepped to the next mark: [1-9][0-9]* accesses, .*, mark '\\(.*\\)'\$/\\1/p" \
+              "$e" | tr '\n' '|')
+      [ -z "$msg" ] && { [ "${live:-0}" -ge 1 ] || msg="no live block after a ('$live')"; }
+      [ -z "$msg" ] && [ "$marks" != "phase 1: fill A and B|phase 2|" ] && msg="marks after m m: '$marks'"
+      [ -z "$msg" ] && { [ -n "$want_sum" ] && grep -q " $want_sum\$" "$tmp/$t.out" ||
+                         msg="output '$(head -n 1 "$tmp/$t.out")' lacks '$want_sum'"; }
+      [ -z "$msg" ] && { grep -q "^status 0$" "$tmp/$t.out" || msg="exit status: $(tail -n 1 "$tmp/$t.out")"; }
+      [ -z "$msg" ] && grep -q "viewer left before the end" "$e" && msg="the viewer left before the end"
       ;;
    vg-no-display)
       want_out=$(native spin 2)
