@@ -8,7 +8,8 @@
  * cores although the threads share no data); in the padded round the two
  * counters sit one row apart.  pervert-dump --analyze: the two bump_*
  * sites each have stride 0 (one address), and the block card of the
- * adjacent pair (make_counters) is 16 bytes touched by both threads.
+ * adjacent pair (make_counters) is 16 bytes touched by several threads
+ * (threads=3: main and both workers).
  *
  * Usage: false_sharing [N]   (default 100000)
  * Prints: false_sharing n=N adjacent=A,B padded=A,B */

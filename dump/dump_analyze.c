@@ -8,17 +8,19 @@
  *   analyze: prog="P" accesses=N bytes=N heap_accesses=N sites=N allocs=N
  *            frees=N alloc_bytes=N line=64                     (one line)
  *   site ID accesses=N bytes=N loads=N stores=N modifies=N lines=N
- *        lines/access=F straddles=N heap=F% strides=N dominant=BIN P% at LOCATION
+ *        lines/access=F straddles=N heap=F% threads=N strides=N dominant=BIN P%
+ *        at LOCATION
  *     reuse BIN P% BIN P% ... p50=N p90=N      with --reuse: the reuse distance
  *                                              histogram (bins pv_reuse_bin_label:
  *                                              cold, 0, 1, 2..3 ...; distinct lines)
  *     stride BIN N P% <line|>=line ####        one per non-empty bin, in order
  *   block ADDR size=N touched=N P% accesses=N loads=N stores=N modifies=N
- *         bytes=N kind=K live|freed tid=T alloc=SEQ stack=ID at LOCATION
+ *         bytes=N kind=K live|freed tid=T threads=N alloc=SEQ stack=ID at LOCATION
  *     by LOCATION                              more frames of the stack
  *
  * lines=~N: an estimate (more than PV_LINES_EXACT lines); touched=~N: the
- * block is counted at a coarser granularity; touched=? unknown.
+ * block is counted at a coarser granularity; touched=? unknown.  threads:
+ * how many threads ran the site / accessed the block (ids modulo 64).
  * BIN is a stride bin label (pv_stride_bin_label): 0, +1, +2..3, -64..127 ...
  */
 #include "dump.h"
@@ -74,14 +76,14 @@ static void report_site(struct dump *d, const struct pv_site_stats *s, unsigned 
    if (db >= 0)
       pv_stride_bin_label(db, dom, sizeof dom);
    emit(d, "site %u accesses=%llu bytes=%llu loads=%llu stores=%llu modifies=%llu "
-        "lines=%s%llu lines/access=%.3f straddles=%llu heap=%.1f%% strides=%llu "
+        "lines=%s%llu lines/access=%.3f straddles=%llu heap=%.1f%% threads=%u strides=%llu "
         "dominant=%s %.1f%% at %s\n",
         s->site, (unsigned long long)s->accesses, (unsigned long long)s->bytes,
         (unsigned long long)s->loads, (unsigned long long)s->stores,
         (unsigned long long)s->modifies, exact ? "" : "~", (unsigned long long)lines,
         s->accesses ? (double)lines / (double)s->accesses : 0.0,
         (unsigned long long)s->straddles, pct(s->heap_accesses, s->accesses),
-        (unsigned long long)s->strides, dom, 100.0 * share,
+        pv_threads_in_mask(s->tid_mask), (unsigned long long)s->strides, dom, 100.0 * share,
         where(d, s->site, loc, sizeof loc));
    if (d->reuse_lines) {
       char buf[1536], lab[32];
@@ -132,12 +134,12 @@ static void report_block(struct dump *d, const struct pv_block_stats *b)
    pv_u32 depth = 0;
    const pv_u32 *ids = pv_symtab_stack(&d->sym, b->alloc_stack, &depth);
    emit(d, "block 0x%llx size=%llu %s accesses=%llu loads=%llu stores=%llu modifies=%llu "
-        "bytes=%llu kind=%s %s tid=%u alloc=%llu stack=%u at %s\n",
+        "bytes=%llu kind=%s %s tid=%u threads=%u alloc=%llu stack=%u at %s\n",
         (unsigned long long)b->addr, (unsigned long long)b->size, touched,
         (unsigned long long)b->accesses, (unsigned long long)b->loads,
         (unsigned long long)b->stores, (unsigned long long)b->modifies,
         (unsigned long long)b->bytes, kind ? kind : "?", b->freed ? "freed" : "live",
-        b->tid, (unsigned long long)b->seq, b->alloc_stack,
+        b->tid, pv_threads_in_mask(b->tid_mask), (unsigned long long)b->seq, b->alloc_stack,
         ids && depth ? where(d, ids[0], loc, sizeof loc) : "??? (unknown stack)");
    for (pv_u32 k = 1; ids && k < depth && k < BLOCK_FRAMES; k++)
       emit(d, "  by %s\n", where(d, ids[k], loc, sizeof loc));

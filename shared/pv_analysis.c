@@ -536,6 +536,11 @@ pv_u64 pv_site_lines(const struct pv_site_stats *s, int *exact)
    return r > PV_LINES_EXACT ? r : PV_LINES_EXACT + 1;   /* it overflowed the set */
 }
 
+unsigned pv_threads_in_mask(pv_u64 mask)
+{
+   return (unsigned)__builtin_popcountll(mask);
+}
+
 int pv_site_dominant_bin(const struct pv_site_stats *s, double *share)
 {
    int best = -1;
@@ -917,6 +922,7 @@ void pv_analysis_access(struct pv_analysis *a, pv_u32 site, pv_u64 addr,
       s->last_tid = tid;
       s->accesses++;
       s->bytes += size;
+      s->tid_mask |= 1ull << (tid & 63);
       s->loads += kind == PV_ACC_LOAD;
       s->stores += kind == PV_ACC_STORE;
       s->modifies += kind == PV_ACC_MODIFY;
@@ -943,6 +949,7 @@ void pv_analysis_access(struct pv_analysis *a, pv_u32 site, pv_u64 addr,
    if (s)
       s->heap_accesses++;
    b->accesses++;
+   b->tid_mask |= 1ull << (tid & 63);
    b->loads += kind == PV_ACC_LOAD;
    b->stores += kind == PV_ACC_STORE;
    b->modifies += kind == PV_ACC_MODIFY;

@@ -100,6 +100,7 @@ struct pv_site_stats {
    pv_u64 last_addr;
    pv_u64 heap_accesses;         /* accesses that fell in a tracked heap block */
    pv_u64 reuse[PV_REUSE_BINS];  /* reuse distance histogram (if enabled) */
+   pv_u64 tid_mask;              /* bit (tid % 64) for each thread that ran it */
    /* distinct lines: private, use pv_site_lines() */
    pv_u32 nlines, cap_lines;
    pv_u64 last_line;             /* the line of the previous access (~0: none) */
@@ -119,6 +120,7 @@ struct pv_block_stats {
    pv_u64 accesses, loads, stores, modifies;
    pv_u64 bytes;                 /* bytes accessed (sum of the parts inside) */
    pv_u64 touched;               /* distinct bytes touched (see touched_exact) */
+   pv_u64 tid_mask;              /* bit (tid % 64) for each thread that accessed it */
    /* private */
    pv_u64 gran;                  /* bytes per bitmap bit */
    pv_u8 *bitmap;
@@ -185,6 +187,11 @@ unsigned pv_analysis_line_size(const struct pv_analysis *a);
 /* Distinct cache lines the site touched (exact up to PV_LINES_EXACT, then
  * estimated); *EXACT (may be NULL) says which. */
 pv_u64 pv_site_lines(const struct pv_site_stats *s, int *exact);
+
+/* Number of threads in a tid_mask (exact up to 64 threads; ids 1..64).
+ * Valgrind gives the id of a thread that ended to the next one created, so
+ * this counts thread ids, not threads. */
+unsigned pv_threads_in_mask(pv_u64 mask);
 
 /* The fullest stride bin of S (lowest index on ties), -1 with no stride
  * sample; *SHARE (may be NULL) gets its fraction of the samples, 0..1. */

@@ -124,6 +124,7 @@ static void test_sites(void)
    pv_analysis_access(a, 5, 0x9004, 4, PV_ACC_LOAD, 2);
    const struct pv_site_stats *s5 = pv_analysis_site(a, 5);
    CHECK(s5 && s5->strides == 1 && s5->hist[pv_stride_bin(4)] == 1);
+   CHECK(s5 && pv_threads_in_mask(s5->tid_mask) == 2 && pv_threads_in_mask(s1->tid_mask) == 1);
 
    /* sorting */
    const struct pv_site_stats *top[8];
@@ -208,7 +209,8 @@ static void test_blocks(void)
    size_t n = pv_analysis_blocks(a, PV_SORT_ACCESSES, top, 4);
    CHECK(n == 4);
    CHECK(n >= 2 && top[0]->addr == 0x6000000 && top[0]->freed && top[0]->accesses == 50
-         && top[0]->free_stack == 6 && top[0]->touched == 4 && top[0]->tid == 2);
+         && top[0]->free_stack == 6 && top[0]->touched == 4 && top[0]->tid == 2
+         && top[0]->tid_mask == 4);
    CHECK(n >= 2 && top[1]->addr == 0x4a00040);
    n = pv_analysis_blocks(a, PV_SORT_TOUCHED, top, 1);
    CHECK(n == 1 && top[0]->addr == big);          /* 74 bytes touched */

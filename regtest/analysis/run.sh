@@ -11,10 +11,14 @@
 #   leak        the 4096-byte buffer of make_buffer: live, 1000 bytes touched;
 #               50 live 256-byte records of make_record, 64 bytes touched each
 #   aos_soa     dominant strides +64..127 (AoS) and +8..15 (SoA)
-#   false_sharing  the counters' sites have stride 0
+#   false_sharing  the counters' sites have stride 0; the adjacent pair's
+#               16-byte block (make_counters) is accessed by more than one
+#               thread (main and the workers: 3, or 2 when Valgrind gave the
+#               second worker the id of the first, which had ended)
 #   reuse       matrix_rowcol with --reuse: the row-major load reuses its
 #               line at once (distance 0), the column-major one after a
 #               column of N lines (the bin of N-1)
+#   trace file  --analyze of a --record'ed trace = the live report
 #   options     bad --top, --analyze with --count
 # Uses the build tree (./configure && make first).  Environment:
 # PERVERT_TOP, PERVERT_BUILD (set by regtest/run-tests), CC.
@@ -193,6 +197,13 @@ if analyze fs "$demos/false_sharing" 2000; then
    else
       bad "false_sharing: dominant strides '$l1' and '$l2'" "$tmp/fs.txt"
    fi
+   blk=$(grep -m1 "^block .* size=16 .* at make_counters (false_sharing.c:" "$tmp/fs.txt")
+   thr=$(field "$blk" threads)
+   if [ "$(field "$blk" touched)" = 16 ] && [ -n "$thr" ] && [ "$thr" -ge 2 ]; then
+      ok "false_sharing: the adjacent counters' block: 16 bytes touched by $thr threads"
+   else
+      bad "false_sharing: adjacent counters' block: '$blk'" "$tmp/fs.txt"
+   fi
 else
    bad "false_sharing: pervert-dump --analyze failed" "$tmp/fs.txt"
 fi
@@ -220,6 +231,21 @@ if timeout -k 5 300 "$vg" -q --tool=pervert \
 else
    cat "$tmp/reuse.err" >> "$tmp/reuse.txt" 2>/dev/null
    bad "reuse: pervert-dump --analyze --reuse failed" "$tmp/reuse.txt"
+fi
+
+# ---- a recorded trace file (pervert-dump --record) analyzed afterwards
+# gives the report of the live run
+if "$dump" --help | grep -q -- --record=; then
+   if timeout -k 5 300 "$vg" -q --tool=pervert \
+         "--viewer=pervert-dump --analyze --reuse --record=$tmp/t.pvt --output=$tmp/live.txt" \
+         "$demos/matrix_rowcol" 60 >"$tmp/rec.out" 2>"$tmp/rec.err" &&
+      "$dump" --analyze --reuse --output="$tmp/off.txt" "$tmp/t.pvt" 2>>"$tmp/rec.err" &&
+      [ -s "$tmp/live.txt" ] && cmp -s "$tmp/live.txt" "$tmp/off.txt"; then
+      ok "trace file: --analyze of the recording = the live report ($(wc -l < "$tmp/live.txt") lines)"
+   else
+      { cat "$tmp/rec.err"; diff "$tmp/live.txt" "$tmp/off.txt"; } > "$tmp/rec.log" 2>&1
+      bad "trace file: offline report differs from the live one" "$tmp/rec.log"
+   fi
 fi
 
 # ---- options
