@@ -450,7 +450,7 @@ int main(int argc, char **argv)
             rec_err = errno;
          pv_reader_consume(&r, used);
          publish_counts(&r, &d, pub);
-         if (d.out.err || stop != SPAN_MORE) {
+         if (d.out.err || stop != SPAN_MORE || (rec_err && record_only)) {
             corrupt_at = r.tail;
             break;
          }
@@ -494,6 +494,8 @@ int main(int argc, char **argv)
               (unsigned long long)corrupt_at);
       incomplete = 1;
       why = PV_CONS_GONE;
+   } else if (rec_err && record_only) {
+      why = PV_CONS_GONE;       /* the recording failed: reported below */
    } else if (!d.saw_exit && !(d.saw_exec && (pstate == PV_PROD_EXECED || r.lost))) {
       fprintf(stderr, PROG ": warning: the traced program ended without an exit record "
               "(killed?)\n");

@@ -60,7 +60,7 @@ record() {
    shift 2
    # (in a subshell: no "Aborted" from bash for a program that dies by a signal)
    ( timeout 300 "$vg" -q --tool=pervert --viewer="pervert-dump --record=$pvt $opts" "$@" \
-      > "$tmp/prog.out" 2> "$tmp/prog.err" ) 2> /dev/null
+      > "$tmp/prog.out" 2> "$tmp/prog.err"; exit $? ) 2> /dev/null
    local rc=$? k
    # after an exec the tool cannot wait for its consumer: let the recorder
    # finish (it writes the last chunk, the index and the footer)
@@ -189,6 +189,19 @@ if selected killed; then
       ok "killed ($ev events read: $(head -1 "$tmp/killed.err" | cut -c1-160))"
    else
       bad killed "exit $rc, events ${ev:-none}: $(head -c 300 "$tmp/killed.err")"
+   fi
+fi
+
+# ---- a write error: the recorder says so and leaves; the program runs on
+if selected write-error; then
+   ( timeout 300 "$vg" -q --tool=pervert --viewer="pervert-dump --record=/dev/full" \
+      "$demos/list" 20000 > "$tmp/we.out" 2> "$tmp/we.err" ) 2> /dev/null
+   rc=$?
+   if [ $rc -eq 0 ] && grep -q 'list n=20000' "$tmp/we.out" &&
+      grep -q 'cannot write to trace file /dev/full: No space left' "$tmp/we.err"; then
+      ok "write-error ($(grep -m1 'cannot write' "$tmp/we.err" | cut -c1-120))"
+   else
+      bad write-error "exit $rc: $(head -c 300 "$tmp/we.err")"
    fi
 fi
 
