@@ -22,7 +22,7 @@
 #
 # Prints PASS/FAIL lines and "N passed, N failed"; exit 1 if any failed.
 # Environment: PERVERT_TOP, PERVERT_BUILD (set by regtest/run-tests),
-# PV_FUZZ_SECONDS.
+# PV_FUZZ_SECONDS, PV_FUZZ_NO_LIBFUZZER=1 (use the fallback loop).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=${PERVERT_TOP:-$(cd "$here/../.." && pwd)}
@@ -310,6 +310,7 @@ if selected fuzz; then
    zl=$(pkg-config --libs libzstd 2>/dev/null || echo -lzstd)
    zc=$(pkg-config --cflags libzstd 2>/dev/null)
    cc=$(command -v clang || command -v clang-14 || true)
+   [ -n "${PV_FUZZ_NO_LIBFUZZER:-}" ] && cc=     # to test the fallback
    kind=
    if [ -n "$cc" ] && "$cc" -g -O1 -fsanitize=fuzzer,address,undefined -DPV_LIBFUZZER \
          -I"$top/shared" $zc -o "$fz/fuzz" "${srcs[@]}" $zl 2> "$fz/build.err"; then
