@@ -76,7 +76,9 @@ PV_SAME(PERVERT_REQ_PRELOAD_HELLO, PV_CLREQ_PRELOAD_HELLO);
 Bool         pv_clo_track_heap     = True;
 UInt         pv_clo_stack_depth    = 12;
 Bool         pv_clo_drop           = False;
-ULong        pv_clo_ring_size      = 64ULL << 20;
+/* 4 MiB: a ring that stays in the caches costs the program much less than
+ * a large one (xz -9: 3.4 s with 2-4M, 4.9 s with 64M; none: 2.0 s) */
+ULong        pv_clo_ring_size      = 4ULL << 20;
 Bool         pv_clo_trace_at_start = True;
 const HChar* pv_clo_viewer         = "pervert-view";
 static const HChar* clo_record     = NULL;     /* --record=FILE */
@@ -152,7 +154,7 @@ static void pv_print_usage(void)
 "    --alloc-stack-depth=N     frames kept per allocation stack, 0..255 [12]\n"
 "    --when-full=wait|drop     ring full: wait for the consumer, or drop and\n"
 "                              count access events [wait]\n"
-"    --ring-size=SIZE          ring data size, a power of two, e.g. 16M [64M]\n"
+"    --ring-size=SIZE          ring data size, a power of two, e.g. 16M [4M]\n"
 "    --record=FILE             write the event stream to the trace file FILE\n"
 "                              (zstd-compressed; read it with pervert-dump FILE);\n"
 "                              with --viewer=no or no --viewer, pervert-dump records\n"
