@@ -17,21 +17,7 @@
 #include "model.h"
 #include "colors.h"
 
-static int fails, checks;
-
-static void check(int ok, const char *fmt, ...)
-{
-   checks++;
-   if (ok)
-      return;
-   fails++;
-   va_list ap;
-   va_start(ap, fmt);
-   printf("FAIL: ");
-   vprintf(fmt, ap);
-   printf("\n");
-   va_end(ap);
-}
+#include "check.h"
 
 enum { W = 64, H = 48 };
 
