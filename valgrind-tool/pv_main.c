@@ -18,11 +18,12 @@
    - the memory the kernel reads or writes for the program in system
      calls (pv_space.c), from the core's pre_mem_read/post_mem_write
      hooks: lackey cannot see those.
-   - every heap block, from a preload library that WRAPS the program's
-     allocator (malloc, calloc, realloc, memalign & co., every C++
-     new/delete) and reports through client requests (pv_preload.c,
-     pv_heap.c), with its allocation stack.  The program keeps its own
-     allocator, so the map shows the heap layout it really gets.
+   - every heap block, seen at the entries and returns of the program's
+     own allocator functions (malloc, calloc, realloc, memalign & co.,
+     every C++ new/delete), which the instrumentation recognises by name
+     (pv_heapfn.c, pv_heap.c), with its allocation stack.  Nothing is
+     replaced or redirected: the program keeps its own allocator, so the
+     map shows the heap layout it really gets.
    - every change of the address space and every thread (pv_space.c).
    - code sites: each memory-touching instruction gets a small id, sent
      once with its function, file, line and object (pv_sites.c).
@@ -65,7 +66,6 @@ PV_SAME(PERVERT_REQ_TRACE_ON, PV_CLREQ_TRACE_ON);
 PV_SAME(PERVERT_REQ_TRACE_OFF, PV_CLREQ_TRACE_OFF);
 PV_SAME(PERVERT_REQ_ALLOC, PV_CLREQ_ALLOC);
 PV_SAME(PERVERT_REQ_FREE, PV_CLREQ_FREE);
-PV_SAME(PERVERT_REQ_PRELOAD_HELLO, PV_CLREQ_PRELOAD_HELLO);
 
 
 #ifndef PV_VERSION
@@ -202,12 +202,9 @@ static Bool pv_handle_client_request(ThreadId tid, UWord* arg, UWord* ret)
    if (!VG_IS_TOOL_USERREQ('P', 'V', arg[0]))
       return False;
    switch (arg[0]) {
-      case PV_CLREQ_PRELOAD_HELLO:
-         pv_preload_seen = True;
-         *ret = pv_clo_track_heap ? 1 : 0;
-         return True;
       case PV_CLREQ_ALLOC:
-         if (pv_clo_track_heap) pv_heap_alloc(tid, arg[1], arg[2], (UInt)arg[3]);
+         if (pv_clo_track_heap) pv_heap_alloc(tid, arg[1], arg[2], (UInt)arg[3],
+                                              pv_stack_for_thread(tid, 0));
          *ret = 0;
          return True;
       case PV_CLREQ_FREE:
@@ -265,27 +262,6 @@ static void pv_atfork_child(ThreadId tid)  { pv_ring_forget_in_child(); pv_contr
 
 /* ---- start and end ---- */
 
-/* With --track-heap=no the preload must not be loaded at all (it would
- * change the program's memory layout).  The core put it into the
- * program's LD_PRELOAD before the tool could see its options; blank it out
- * there, before the dynamic linker reads it (spaces separate nothing). */
-static void unload_preload(void)
-{
-   HChar** env = VG_(client_envp);
-   for (Int i = 0; env && env[i]; i++) {
-      if (VG_(strncmp)(env[i], "LD_PRELOAD=", 11) != 0) continue;
-      HChar* p = VG_(strstr)(env[i], "vgpreload_pervert");
-      if (!p) return;
-      /* extend to the whole list entry */
-      HChar* s = p;
-      while (s > env[i] + 11 && s[-1] != ':') s--;
-      HChar* e = p;
-      while (*e && *e != ':') e++;
-      for (HChar* q = s; q < e; q++) *q = ' ';
-      return;
-   }
-}
-
 static Bool is_static_client(void)
 {
    Addr starts[4096];
@@ -312,10 +288,9 @@ UInt pv_info_flags(void)
 
 static void pv_post_clo_init(void)
 {
-   if (!pv_clo_track_heap)
-      unload_preload();
    pv_tracing = pv_clo_trace_at_start;
    static_client = is_static_client();
+   pv_heapfn_enabled = pv_clo_track_heap && !static_client;
    pv_sites_init();
    pv_heap_init();
    if (clo_record) {
@@ -334,7 +309,7 @@ static void pv_post_clo_init(void)
    pv_control_init();
    if (pv_clo_track_heap && static_client)
       VG_(umsg)("pervert: warning: %s is statically linked: heap events are unavailable "
-                "(the heap wrappers cannot be preloaded); accesses are still traced\n",
+                "(only a dynamically linked allocator is followed); accesses are still traced\n",
                 VG_(args_the_exename) ? VG_(args_the_exename) : "the program");
 }
 

@@ -38,7 +38,6 @@ typedef struct _StackNode {
 static VgHashTable* stacks;
 static UInt next_stack = 1;
 
-static Addr preload_lo = 1, preload_hi = 0;   /* empty until found */
 
 void pv_sites_init(void)
 {
@@ -118,22 +117,6 @@ void pv_sites_forget_range(Addr a, SizeT len)
          VG_(delFromFM)(sites, NULL, NULL, doomed[i]);
       if (n < 64) break;
    }
-   if (a <= preload_lo && preload_hi < a + len) { preload_lo = 1; preload_hi = 0; }
-}
-
-Bool pv_in_preload(Addr a)
-{
-   if (a >= preload_lo && a <= preload_hi) return True;
-   if (preload_hi >= preload_lo) return False;   /* known, and not in it */
-   NSegment const* seg = VG_(am_find_nsegment)(a);
-   if (!seg || !seg->hasX) return False;
-   const HChar* name = VG_(am_get_filename)(seg);
-   if (name && VG_(strstr)(name, "vgpreload_pervert")) {
-      preload_lo = seg->start;
-      preload_hi = seg->end;
-      return True;
-   }
-   return False;
 }
 
 ULong pv_sites_count(void)  { return next_site - 1; }
@@ -150,16 +133,15 @@ static UWord hash_ips(const Addr* ips, UInt n)
    return h;
 }
 
-UInt pv_stack_for_thread(ThreadId tid)
+UInt pv_stack_for_thread(ThreadId tid, UInt skip)
 {
    Addr ips[260];
-   UInt want = pv_clo_stack_depth + 4;
-   if (want > 256) want = 256;
    if (pv_clo_stack_depth == 0) return 0;
+   UInt want = pv_clo_stack_depth + skip;
+   if (want > 256) want = 256;
    UInt got = VG_(get_StackTrace)(tid, ips, want, NULL, NULL, 0);
-   /* Drop the wrapper's own frames (in the preload). */
-   UInt first = 0;
-   while (first < got && pv_in_preload(ips[first])) first++;
+   /* Drop the allocator's own frame(s). */
+   UInt first = skip < got ? skip : got;
    UInt depth = got - first;
    if (depth > pv_clo_stack_depth) depth = pv_clo_stack_depth;
    if (depth == 0) return 0;

@@ -5,7 +5,8 @@
  *   pv_ring_prod.c   the producer side of the shared-memory ring, the consumer launch
  *   pv_instrument.c  VEX IR instrumentation: access records written inline
  *   pv_sites.c       code sites and allocation stacks, symbolised once
- *   pv_heap.c        heap blocks reported by the preload's wrappers
+ *   pv_heapfn.c      the allocator's functions: entries and returns seen by the instrumentation
+ *   pv_heap.c        live heap blocks, ALLOC/FREE records
  *   pv_space.c       the address space, threads and kernel accesses
  *   pv_control.c     the control channel: pause, step, slow motion
  * Records are laid out as shared/pv_proto.h says.
@@ -78,18 +79,26 @@ void   pv_set_tracing(Bool on);
 /* ---- sites and stacks (pv_sites.c) ---- */
 void   pv_sites_init(void);
 UInt   pv_site_for_ip(Addr ip);           /* id, emitting a SITE record if new */
-UInt   pv_stack_for_thread(ThreadId tid); /* allocation stack id, emitting if new */
+UInt   pv_stack_for_thread(ThreadId tid, UInt skip); /* allocation stack id (minus SKIP
+                                                        innermost frames), emitting if new */
 void   pv_sites_forget_range(Addr a, SizeT len);
-Bool   pv_in_preload(Addr a);             /* is A in the heap-wrapper preload's code? */
 ULong  pv_sites_count(void);
 ULong  pv_stacks_count(void);
 
 /* ---- heap (pv_heap.c) ---- */
 void   pv_heap_init(void);
-void   pv_heap_alloc(ThreadId tid, Addr a, SizeT size, UInt kind);
+void   pv_heap_alloc(ThreadId tid, Addr a, SizeT size, UInt kind, UInt stack);
 void   pv_heap_free(ThreadId tid, Addr a, UInt kind);
 void   pv_heap_summary(void);
-extern Bool pv_preload_seen;
+
+/* ---- the allocator's functions, seen by the instrumentation (pv_heapfn.c) ---- */
+extern Bool pv_heapfn_enabled;          /* set at start: heap tracked */
+extern UInt pv_heapfn_open;             /* allocator calls open, all threads */
+Int    pv_heapfn_at(Addr a);            /* index of the allocator function entered at A, or -1 */
+void   pv_heapfn_add_entry(IRSB* sb, Int fn, Addr entry);
+void   pv_heapfn_add_return(IRSB* sb);  /* if SB ends in a return */
+void   pv_heapfn_thread_exit(ThreadId tid);
+Bool   pv_heapfn_any_found(void);
 
 /* ---- address space, threads, kernel accesses (pv_space.c) ---- */
 void   pv_space_init(void);               /* registers the track_* hooks */
