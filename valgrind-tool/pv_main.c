@@ -339,6 +339,12 @@ static void pv_fini(Int exitcode)
    pv_space_summary();
    VG_(umsg)("pervert: sites: %'llu code sites, %'llu allocation stacks\n",
              pv_sites_count(), pv_stacks_count());
+   if (VG_(clo_verbosity) > 1) {
+      ULong hits, misses;
+      pv_stacks_memo_counts(&hits, &misses);
+      VG_(umsg)("pervert: allocation stacks: %'llu unwound, %'llu reused from the memo\n",
+                misses, hits);
+   }
    ULong ns = t_end - pv_ring_start_ns();
    ULong bytes = pv_ring_bytes();
    if (pv_ring_has_consumer() || pv_ring_consumer_left() || bytes > 0) {

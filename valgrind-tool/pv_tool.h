@@ -82,6 +82,8 @@ UInt   pv_site_for_ip(Addr ip);           /* id, emitting a SITE record if new *
 UInt   pv_stack_for_thread(ThreadId tid, UInt skip); /* allocation stack id (minus SKIP
                                                         innermost frames), emitting if new */
 void   pv_sites_forget_range(Addr a, SizeT len);
+void   pv_stacks_forget_thread(ThreadId tid);  /* thread exit: drop its memo entries */
+void   pv_stacks_memo_counts(ULong* hits, ULong* misses);
 ULong  pv_sites_count(void);
 ULong  pv_stacks_count(void);
 
