@@ -350,10 +350,13 @@ static void pv_fini(Int exitcode)
    if (pv_ring_has_consumer() || pv_ring_consumer_left() || bytes > 0) {
       ULong secs10 = ns / 100000000ULL;      /* tenths of a second */
       ULong evps = ns ? (bytes / 16) * 1000000000ULL / ns : 0;
+      ULong w = pv_ring_wait_ns() / 1000000ULL, a = pv_ring_attach_ns() / 1000000ULL;
       VG_(umsg)("pervert: ring: %'llu bytes in %llu.%llu s (about %'llu events/s), "
                 "%'llu dropped%s\n", bytes, secs10 / 10, secs10 % 10, evps,
                 pv_ring_dropped(),
                 pv_ring_consumer_left() ? "; the viewer left before the end" : "");
+      VG_(umsg)("pervert: ring: waited %llu.%03llu s for room, %llu.%03llu s for the "
+                "consumer to start\n", w / 1000, w % 1000, a / 1000, a % 1000);
    } else {
       VG_(umsg)("pervert: no consumer (--viewer=no): %'llu access events discarded\n",
                 pv_ring_discarded());

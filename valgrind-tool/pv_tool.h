@@ -62,6 +62,8 @@ ULong  pv_ring_discarded(void);
 const volatile ULong* pv_ring_consumer_counts(void);
 Bool   pv_ring_consumer_left(void);     /* the consumer went away early */
 ULong  pv_ring_start_ns(void);
+ULong  pv_ring_wait_ns(void);          /* time the program waited for room */
+ULong  pv_ring_attach_ns(void);        /* time waiting for the consumer to attach */
 ULong  pv_now_ns(void);
 
 /* Small helpers to write a record: header + words + optional strings. */
