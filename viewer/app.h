@@ -63,6 +63,7 @@ struct pv_app {
    pv_u64 sec_acc;
    double ingest_s, draw_s;       /* time spent in the last second */
    double ingest_acc, draw_acc;
+   double last_draw;              /* seconds the last frame took to draw */
    pv_u64 frames;
    double last_frame_t, worst_frame;
 
