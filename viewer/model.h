@@ -42,6 +42,7 @@ struct pv_model {
    size_t      inc_n;
    long        inc_min, inc_max;    /* touched cell range; min > max: none */
    int         base_dirty;          /* allocation or first touch: redo the base layer */
+   unsigned    view_gen;            /* bumped by every pv_model_set_view */
 
    /* stream state */
    pv_u32 tid;
