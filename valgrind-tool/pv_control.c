@@ -239,11 +239,11 @@ Bool pv_control_noredir_pending(void)
 Bool pv_control_option(const HChar* arg)
 {
    const HChar* str;
-   if VG_BOOL_CLO(arg, "--start-paused", pv_clo_start_paused) {}
+   if (pv_bool_option(arg, "--start-paused", &pv_clo_start_paused)) {}
    else if VG_STR_CLO(arg, "--viewer-exit", str) {
       if (VG_(strcmp)(str, "resume") == 0) pv_clo_viewer_exit_kill = False;
       else if (VG_(strcmp)(str, "kill") == 0) pv_clo_viewer_exit_kill = True;
-      else VG_(fmsg_bad_option)(arg, "--viewer-exit takes 'resume' or 'kill'\n");
+      else pv_bad_value(arg, "it takes resume or kill");
    }
    else
       return False;

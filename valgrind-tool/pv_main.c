@@ -106,36 +106,59 @@ static Bool parse_size(const HChar* s, ULong* out)
    return True;
 }
 
+/* A bad value of one of our options: one line, then exit like the core. */
+void pv_bad_value(const HChar* arg, const HChar* why)
+{
+   VG_(fmsg)("Bad option: %s (%s)\n", arg, why);
+   VG_(exit)(1);
+}
+
+/* NAME=yes|no: True if ARG is that option (*OUT set); a bad value exits. */
+Bool pv_bool_option(const HChar* arg, const HChar* name, Bool* out)
+{
+   SizeT n = VG_(strlen)(name);
+   if (VG_(strncmp)(arg, name, n) != 0 || arg[n] != '=')
+      return False;
+   const HChar* v = arg + n + 1;
+   if (VG_(strcmp)(v, "yes") == 0)      *out = True;
+   else if (VG_(strcmp)(v, "no") == 0)  *out = False;
+   else pv_bad_value(arg, "it takes yes or no");
+   return True;
+}
+
 static Bool pv_process_cmd_line_option(const HChar* arg)
 {
    const HChar* str;
-   Long depth;
-   if VG_BOOL_CLO(arg, "--track-heap", pv_clo_track_heap) {}
-   else if VG_BINT_CLO(arg, "--alloc-stack-depth", depth, 0, 255) {
+   if (pv_bool_option(arg, "--track-heap", &pv_clo_track_heap)) {}
+   else if VG_STR_CLO(arg, "--alloc-stack-depth", str) {
+      HChar* end;
+      Long depth = VG_(strtoll10)(str, &end);
+      if (str[0] == 0 || *end != 0 || depth < 0 || depth > 255)
+         pv_bad_value(arg, "it takes a number of frames from 0 to 255");
       pv_clo_stack_depth = (UInt)depth;
    }
-   else if VG_BOOL_CLO(arg, "--trace-at-start", pv_clo_trace_at_start) {}
+   else if (pv_bool_option(arg, "--trace-at-start", &pv_clo_trace_at_start)) {}
    else if (pv_control_option(arg)) {}       /* --start-paused, --viewer-exit */
    else if VG_STR_CLO(arg, "--viewer", str) {
       if (str[0] == 0)
-         VG_(fmsg_bad_option)(arg, "--viewer needs a command, or 'no'\n");
+         pv_bad_value(arg, "it needs a command, or 'no'");
       pv_clo_viewer = str;
       viewer_given = True;
    }
    else if VG_STR_CLO(arg, "--record", str) {
       if (str[0] == 0 || VG_(strchr)(str, ' '))
-         VG_(fmsg_bad_option)(arg, "--record needs a file name without spaces\n");
+         pv_bad_value(arg, "it needs a file name without spaces");
       clo_record = str;
    }
    else if VG_STR_CLO(arg, "--when-full", str) {
       if (VG_(strcmp)(str, "wait") == 0) pv_clo_drop = False;
       else if (VG_(strcmp)(str, "drop") == 0) pv_clo_drop = True;
-      else VG_(fmsg_bad_option)(arg, "--when-full takes 'wait' or 'drop'\n");
+      else pv_bad_value(arg, "it takes wait or drop");
    }
    else if VG_STR_CLO(arg, "--ring-size", str) {
       ULong v = 0;
       if (!parse_size(str, &v) || v < (1ULL << 20) || v > (1ULL << 32) || (v & (v - 1)))
-         VG_(fmsg_bad_option)(arg, "--ring-size takes a power of two from 1M to 4G, e.g. 64M\n");
+         pv_bad_value(arg, "it takes a power of two from 1M to 4G, e.g. 64M");
       pv_clo_ring_size = v;
    }
    else
@@ -150,7 +173,7 @@ static void pv_print_usage(void)
 "                              command is split on spaces and gets the ring as\n"
 "                              its last argument, e.g. --viewer='pervert-dump\n"
 "                              --lackey --output=trace.txt'; 'no' discards events\n"
-"    --track-heap=yes|no       report heap blocks (wrapping malloc & new) [yes]\n"
+"    --track-heap=yes|no       report heap blocks (malloc & co., C++ new) [yes]\n"
 "    --alloc-stack-depth=N     frames kept per allocation stack, 0..255 [12]\n"
 "    --when-full=wait|drop     ring full: wait for the consumer, or drop and\n"
 "                              count access events [wait]\n"

@@ -27,6 +27,9 @@ extern Bool         pv_clo_trace_at_start;  /* --trace-at-start */
 extern const HChar* pv_clo_viewer;          /* --viewer */
 extern Bool         pv_tracing;             /* access events are being instrumented */
 
+void pv_bad_value(const HChar* arg, const HChar* why);   /* one line, exit 1 */
+Bool pv_bool_option(const HChar* arg, const HChar* name, Bool* out);
+
 /* ---- the ring (pv_ring_prod.c) ---- */
 /* The generated code appends access records at pv_cur and calls
  * pv_room_sb when pv_cur + need would pass pv_lim. */
