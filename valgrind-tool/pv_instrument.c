@@ -126,18 +126,27 @@ static void flush(PvState* s)
 /* The gate at the start of an instruction with K records.  Its exit
  * re-runs the instruction later, from the scheduler, where the program is
  * held. */
+/* if (*pcount + k > *plimit) helper(k): the shape of both checks below */
+static void call_if_over(PvState* s, const void* pcount, const void* plimit, ULong k,
+                         const HChar* name, void* helper)
+{
+   IRExpr* pc = IRExpr_Const(IRConst_U64((ULong)(HWord)pcount));
+   IRExpr* pl = IRExpr_Const(IRConst_U64((ULong)(HWord)plimit));
+   IRAtom* cnt = atomise(s, IRExpr_Load(Iend_LE, Ity_I64, pc), Ity_I64);
+   IRAtom* lim = atomise(s, IRExpr_Load(Iend_LE, Ity_I64, pl), Ity_I64);
+   IRAtom* end = atomise(s, IRExpr_Binop(Iop_Add64, cnt, IRExpr_Const(IRConst_U64(k))), Ity_I64);
+   IRAtom* over = atomise(s, IRExpr_Binop(Iop_CmpLT64U, lim, end), Ity_I1);
+   IRDirty* di = unsafeIRDirty_0_N(1, name, VG_(fnptr_to_fnentry)(helper),
+                                   mkIRExprVec_1(IRExpr_Const(IRConst_U64(k))));
+   di->guard = over;
+   addStmtToIRSB(s->sb, IRStmt_Dirty(di));
+}
+
 static void fine_gate(PvState* s, UInt k, Addr ip, Int offIP, Bool may_exit)
 {
    IRExpr* pacc = IRExpr_Const(IRConst_U64((ULong)(HWord)&pv_acc));
    IRExpr* plim = IRExpr_Const(IRConst_U64((ULong)(HWord)&pv_acc_lim));
-   IRAtom* acc = atomise(s, IRExpr_Load(Iend_LE, Ity_I64, pacc), Ity_I64);
-   IRAtom* lim = atomise(s, IRExpr_Load(Iend_LE, Ity_I64, plim), Ity_I64);
-   IRAtom* end = atomise(s, IRExpr_Binop(Iop_Add64, acc, IRExpr_Const(IRConst_U64(k))), Ity_I64);
-   IRAtom* over = atomise(s, IRExpr_Binop(Iop_CmpLT64U, lim, end), Ity_I1);
-   IRDirty* di = unsafeIRDirty_0_N(1, "pv_gate", VG_(fnptr_to_fnentry)(&pv_gate),
-                                   mkIRExprVec_1(IRExpr_Const(IRConst_U64(k))));
-   di->guard = over;
-   addStmtToIRSB(s->sb, IRStmt_Dirty(di));
+   call_if_over(s, &pv_acc, &pv_acc_lim, k, "pv_gate", (void*)&pv_gate);
    if (!may_exit) return;
    IRAtom* acc2 = atomise(s, IRExpr_Load(Iend_LE, Ity_I64, pacc), Ity_I64);
    IRAtom* lim2 = atomise(s, IRExpr_Load(Iend_LE, Ity_I64, plim), Ity_I64);
@@ -235,17 +244,8 @@ static IRSB* heap_only(IRSB* sbIn)
 /* Reserve room for N records and (re)load the record pointer. */
 static void room_check(PvState* s, UInt n)
 {
-   ULong need = 16ULL * n;
+   call_if_over(s, &pv_cur, &pv_lim, 16ULL * n, "pv_room_sb", (void*)&pv_room_sb);
    IRExpr* pcur = IRExpr_Const(IRConst_U64((ULong)(HWord)&pv_cur));
-   IRExpr* plim = IRExpr_Const(IRConst_U64((ULong)(HWord)&pv_lim));
-   IRAtom* cur = atomise(s, IRExpr_Load(Iend_LE, Ity_I64, pcur), Ity_I64);
-   IRAtom* lim = atomise(s, IRExpr_Load(Iend_LE, Ity_I64, plim), Ity_I64);
-   IRAtom* end = atomise(s, IRExpr_Binop(Iop_Add64, cur, IRExpr_Const(IRConst_U64(need))), Ity_I64);
-   IRAtom* full = atomise(s, IRExpr_Binop(Iop_CmpLT64U, lim, end), Ity_I1);
-   IRDirty* di = unsafeIRDirty_0_N(1, "pv_room_sb", VG_(fnptr_to_fnentry)(&pv_room_sb),
-                                   mkIRExprVec_1(IRExpr_Const(IRConst_U64(need))));
-   di->guard = full;
-   addStmtToIRSB(s->sb, IRStmt_Dirty(di));
    s->base = newIRTemp(s->sb->tyenv, Ity_I64);
    addStmtToIRSB(s->sb, IRStmt_WrTmp(s->base, IRExpr_Load(Iend_LE, Ity_I64, pcur)));
    s->off = 0;

@@ -62,14 +62,19 @@ static pv_u8 *load_trace(const char *path, size_t *n, pv_u8 **acc, size_t *nacc)
    return buf;
 }
 
+static void setup(struct pv_model *m, struct pv_layout *L, struct pv_ingest *in)
+{
+   memset(in, 0, sizeof *in);
+   pv_model_init(m);
+   pv_layout_init(L);
+}
+
 static int trace_bench(const char *path)
 {
    struct pv_model m;
    struct pv_layout L;
    struct pv_ingest in;
-   memset(&in, 0, sizeof in);
-   pv_model_init(&m);
-   pv_layout_init(&L);
+   setup(&m, &L, &in);
    size_t n, nacc;
    pv_u8 *acc;
    pv_u8 *all = load_trace(path, &n, &acc, &nacc);
@@ -106,9 +111,7 @@ int main(int argc, char **argv)
    struct pv_model m;
    struct pv_layout L;
    struct pv_ingest in;
-   memset(&in, 0, sizeof in);
-   pv_model_init(&m);
-   pv_layout_init(&L);
+   setup(&m, &L, &in);
    const pv_u64 big = 0x10000000ull, big_len = 64ull << 20, stack = 0x7ffffffde000ull;
    pv_model_map(&m, big, big_len, PV_MAP_ANON, 3, "anonymous");
    pv_model_map(&m, stack, 0x21000, PV_MAP_STACK, 3, "[stack]");
