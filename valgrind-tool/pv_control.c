@@ -27,9 +27,9 @@
  * ends within a block or so), and in fine mode by the gates (below).  A
  * run that ended any other way (system call, client request) is not held:
  * the next run is ended at once instead.  The one run that must not be
- * touched is the one that executes a no-redirection translation (the
- * heap wrappers call the real malloc that way; the scheduler asserts that
- * it runs): the block that jumps there calls pv_control_noredir, and the
+ * touched is the one that executes a no-redirection translation (function
+ * wrappers made with valgrind.h's CALL_FN_* macros call the original that
+ * way; the scheduler asserts that it runs): the block that jumps there calls pv_control_noredir, and the
  * next start_client_code of that thread leaves its run alone.
  *
  * Fine mode.  The normal instrumentation checks for room once per

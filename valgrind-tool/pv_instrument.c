@@ -154,8 +154,8 @@ static void fine_gate(PvState* s, UInt k, Addr ip, Int offIP, Bool may_exit)
    addStmtToIRSB(s->sb, IRStmt_Exit(stop, Ijk_Yield, IRConst_U64((ULong)ip), offIP));
 }
 
-/* A block that jumps to a no-redirection translation (the heap wrappers
- * calling the real malloc) tells pv_control.c, which must leave the next
+/* A block that jumps to a no-redirection translation (a valgrind.h
+ * function wrapper calling its original) tells pv_control.c, which must leave the next
  * run of this thread alone. */
 static IRSB* mark_noredir(IRSB* sb)
 {
