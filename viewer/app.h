@@ -15,6 +15,8 @@
 #include "heat.h"
 #include "timeline.h"
 #include "text.h"
+#include "sites.h"
+#include "sitepanel.h"
 
 struct pv_app {
    struct pv_opts   opts;
@@ -41,6 +43,8 @@ struct pv_app {
    int              base_w, base_h;
    double           base_next;
    struct pv_font   font, small, big;
+   struct pv_sites  sites;        /* per-site analysis (sites.c) */
+   struct pv_panel  panel;        /* the sites panel (sitepanel.c) */
 
    /* input */
    int    mouse_x, mouse_y, mouse_in_map;

@@ -42,6 +42,8 @@ struct pv_model {
    size_t      inc_n;
    long        inc_min, inc_max;    /* touched cell range; min > max: none */
    int         base_dirty;          /* allocation or first touch: redo the base layer */
+   pv_u32      only_site;           /* sites.c: a selected site; seed.c re-creates the
+                                       heat of the lines it accessed last only (0: all) */
 
    /* stream state */
    pv_u32 tid;

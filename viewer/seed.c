@@ -79,6 +79,12 @@ void pv_seed_heat(const struct pv_model *m, const struct pv_layout *L,
             if (!ln->t_ms)
                continue;
             unsigned km = PV_LINE_KMASK(ln);
+            if (m->only_site) {
+               /* a selected site: its lines only, in the colour of its access */
+               if (ln->site != m->only_site || PV_LINE_KIND(ln) >= PV_LK_KREAD)
+                  continue;
+               km = PV_LINE_KIND(ln);          /* read 1, write 2, modify 3 */
+            }
             /* t_ms is the newest; compare with wrap-around in mind */
             if ((km & PV_KM_READ) && (!tr || (pv_s32)(ln->t_ms - tr) > 0)) tr = ln->t_ms;
             if ((km & PV_KM_WRITE) && (!tw || (pv_s32)(ln->t_ms - tw) > 0)) tw = ln->t_ms;

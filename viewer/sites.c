@@ -1,0 +1,397 @@
+/* sites.c -- feeds the per-site analysis from the ingest path, keeps the
+ * selection, its increments and its stride over time (see sites.h). */
+#include "sites.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pv_stream.h"
+
+#define LIFE_MAX (1u << 20)     /* allocations whose lifetime is kept */
+
+int pv_sites_init(struct pv_sites *s, const struct pv_site_opts *o)
+{
+   memset(s, 0, sizeof *s);
+   s->sort = o->sort;
+   s->f_tid = o->f_tid;
+   s->f_kind = o->f_kind;
+   s->f_region = o->f_region;
+   s->inc_min = 1;
+   s->inc_max = 0;
+   s->stt_span = 1;
+   s->sel_lo = ~0ull;
+   if (o->select) {
+      if (o->select[0] == '#')
+         s->want_rank = atoi(o->select + 1) > 0 ? atoi(o->select + 1) : 1;
+      else
+         s->want = o->select;
+   }
+   if (o->no_analysis)
+      return 0;
+   struct pv_analysis_config cfg;
+   pv_analysis_config_default(&cfg);
+   cfg.reuse_lines = o->reuse_lines;
+   s->an = pv_analysis_new(&cfg);
+   return s->an ? 0 : -1;
+}
+
+void pv_sites_free(struct pv_sites *s)
+{
+   if (s->an)
+      pv_analysis_delete(s->an);
+   free(s->rmask);
+   free(s->inc);
+   free(s->life);
+   memset(s, 0, sizeof *s);
+}
+
+/* ---- name specs: FN, FN:LINE, FILE:LINE --------------------------------- */
+
+int pv_sites_spec_match(const char *spec, const struct pv_site *st)
+{
+   if (!st || !st->known)
+      return 0;
+   const char *colon = strrchr(spec, ':');
+   size_t nl = colon ? (size_t)(colon - spec) : strlen(spec);
+   if (colon && (unsigned)atoi(colon + 1) != st->line)
+      return 0;
+   if (strlen(st->fn) == nl && !strncmp(st->fn, spec, nl))
+      return 1;
+   if (!colon)
+      return 0;
+   /* FILE:LINE: the file's name or a path ending in it */
+   size_t fl = strlen(st->file);
+   if (fl >= nl && !strncmp(st->file + fl - nl, spec, nl)
+       && (fl == nl || st->file[fl - nl - 1] == '/'))
+      return 1;
+   return 0;
+}
+
+static void add_candidate(struct pv_sites *s, pv_u32 id)
+{
+   if (s->ncand >= PV_SEL_CAND)
+      return;
+   s->cand[s->ncand++] = id;
+   if (!s->sel)
+      pv_sites_select(s, id);
+}
+
+static int is_candidate(const struct pv_sites *s, pv_u32 id)
+{
+   for (int i = 0; i < s->ncand; i++)
+      if (s->cand[i] == id)
+         return 1;
+   return 0;
+}
+
+/* ---- per access ------------------------------------------------------------ */
+
+static int region_class(struct pv_model *m, pv_u64 addr)
+{
+   if (pv_heap_find(&m->heap, addr))
+      return PV_RF_HEAP;
+   int i = pv_regions_find(&m->regions, addr);
+   if (i < 0)
+      return PV_RF_OTHER;
+   switch (m->regions.r[i].kind) {
+   case PV_MAP_HEAP:   return PV_RF_HEAP;
+   case PV_MAP_STACK:  return PV_RF_STACK;
+   case PV_MAP_CODE: case PV_MAP_DATA: case PV_MAP_RODATA: case PV_MAP_BSS:
+      return PV_RF_DATA;
+   default: {
+      const struct pv_named *nm = pv_regions_named_at(&m->regions, addr);
+      return nm && nm->is_stack ? PV_RF_STACK : PV_RF_OTHER;
+   }
+   }
+}
+
+static void sample_region(struct pv_sites *s, struct pv_model *m, pv_u32 site, pv_u64 addr)
+{
+   if (site >= s->rmask_cap) {
+      pv_u32 cap = s->rmask_cap ? s->rmask_cap : 4096;
+      while (cap <= site)
+         cap *= 2;
+      pv_u8 *n = realloc(s->rmask, cap);
+      if (!n)
+         return;
+      memset(n + s->rmask_cap, 0, cap - s->rmask_cap);
+      s->rmask = n;
+      s->rmask_cap = cap;
+   }
+   s->rmask[site] |= (pv_u8)(1u << region_class(m, addr));
+}
+
+static void stt_merge(struct pv_sites *s)
+{
+   for (int c = 0; c < PV_STT_COLS / 2; c++)
+      for (int b = 0; b < PV_STRIDE_BINS; b++)
+         s->stt[c][b] = s->stt[2 * c][b] + s->stt[2 * c + 1][b];
+   memset(s->stt[PV_STT_COLS / 2], 0, sizeof s->stt[0] * (PV_STT_COLS / 2));
+   s->stt_span *= 2;
+   s->stt_cols = PV_STT_COLS / 2;
+}
+
+static void selected_access(struct pv_sites *s, struct pv_model *m, unsigned t, pv_u32 site,
+                            pv_u64 addr, unsigned size)
+{
+   if (s->f_tid && s->tid != s->f_tid)
+      return;
+   if (s->f_kind && (int)t != s->f_kind)
+      return;
+   if (addr < s->sel_lo) s->sel_lo = addr;
+   if (addr + (size ? size : 1) - 1 > s->sel_hi) s->sel_hi = addr + (size ? size : 1) - 1;
+   s->sel_acc++;
+   if (site == s->sel) {
+      if (s->stt_have && s->stt_tid == s->tid) {
+         pv_u64 col = s->stt_n / s->stt_span;
+         if (col >= PV_STT_COLS) {
+            stt_merge(s);
+            col = s->stt_n / s->stt_span;
+         }
+         s->stt[col][pv_stride_bin((pv_s64)(addr - s->stt_last))]++;
+         if ((int)col + 1 > s->stt_cols)
+            s->stt_cols = (int)col + 1;
+         s->stt_n++;
+      }
+      s->stt_last = addr;
+      s->stt_tid = s->tid;
+      s->stt_have = 1;
+   }
+   if (!s->inc_live || addr - m->vlo >= m->vspan)
+      return;
+   struct pv_cellinc *mi = m->inc;
+   long mn = m->inc_min, mx = m->inc_max;
+   m->inc = s->inc;
+   m->inc_min = s->inc_min;
+   m->inc_max = s->inc_max;
+   pv_model_paint(m, t != PV_REC_STORE, t != PV_REC_LOAD, 0, addr, size ? size : 1);
+   s->inc_min = m->inc_min;
+   s->inc_max = m->inc_max;
+   m->inc = mi;
+   m->inc_min = mn;
+   m->inc_max = mx;
+}
+
+static void life_set(struct pv_sites *s, pv_u64 seq, int is_free)
+{
+   if (seq == 0 || seq >= LIFE_MAX)
+      return;
+   if (seq >= s->life_cap) {
+      pv_u64 cap = s->life_cap ? s->life_cap : 1024;
+      while (cap <= seq)
+         cap *= 2;
+      struct pv_life *n = realloc(s->life, cap * sizeof *n);
+      if (!n)
+         return;
+      memset(n + s->life_cap, 0, (cap - s->life_cap) * sizeof *n);
+      s->life = n;
+      s->life_cap = cap;
+   }
+   struct pv_life *l = &s->life[seq];
+   if (is_free) {
+      l->acc_free = s->n_access;
+      l->ms_free = s->now_ms;
+   } else {
+      l->acc_alloc = s->n_access;
+      l->ms_alloc = s->now_ms;
+   }
+}
+
+const struct pv_life *pv_sites_life(const struct pv_sites *s, pv_u64 seq)
+{
+   return seq && seq < s->life_cap && s->life[seq].ms_alloc ? &s->life[seq] : NULL;
+}
+
+void pv_sites_span(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_t n,
+                   pv_u64 pos, pv_u64 data_size)
+{
+   struct pv_analysis *an = s->an;
+   if (!an)
+      return;
+   s->now_ms = m->now_ms;
+   /* the selection's increments follow the model's geometry */
+   s->inc_live = 0;
+   if (s->sel || s->ncand) {
+      if (s->inc_n != m->inc_n) {
+         free(s->inc);
+         s->inc = calloc(m->inc_n ? m->inc_n : 1, sizeof *s->inc);
+         s->inc_n = s->inc ? m->inc_n : 0;
+         s->inc_min = 1;
+         s->inc_max = 0;
+      }
+      s->inc_live = s->inc && s->inc_n == m->inc_n && m->inc_n;
+   }
+   pv_u32 sel = s->sel, tid = s->tid;
+   int multi = s->ncand > 1;
+   size_t i = 0;
+   while (i < n) {
+      const pv_u8 *rec = p + i;
+      pv_u64 h;
+      memcpy(&h, rec, 8);
+      unsigned t = PV_HDR_TYPE(h);
+      if (__builtin_expect(t - 1u < 3u, 1)) {
+         pv_u64 addr;
+         memcpy(&addr, rec + 8, 8);
+         pv_u32 site = PV_HDR_A32(h);
+         unsigned size = PV_HDR_N16(h);
+         pv_analysis_access(an, site, addr, size, t, tid);
+         if (__builtin_expect((s->n_access & 63) == 0, 0)
+             || site >= s->rmask_cap || !s->rmask[site])
+            sample_region(s, m, site, addr);
+         s->n_access++;
+         if (__builtin_expect(site == sel, 0) || (multi && is_candidate(s, site)))
+            selected_access(s, m, t, site, addr, size);
+         i += 16;
+         continue;
+      }
+      size_t len = pv_rec_check(rec, n - i, pos + i, data_size);
+      if (len == 0)
+         break;
+      switch (t) {
+      case PV_REC_THREAD:
+         tid = s->tid = PV_HDR_A32(h);
+         break;
+      case PV_REC_ALLOC: {
+         pv_u64 addr = pv_rec_word(rec, 1);
+         pv_analysis_alloc(an, addr, pv_rec_word(rec, 2), (pv_u32)pv_rec_word(rec, 3),
+                           PV_HDR_SUB(h), PV_HDR_A32(h));
+         const struct pv_block_stats *b = pv_analysis_block_at(an, addr);
+         if (b && b->addr == addr)
+            life_set(s, b->seq, 0);
+         break;
+      }
+      case PV_REC_FREE: {
+         pv_u64 addr = pv_rec_word(rec, 1);
+         const struct pv_block_stats *b = pv_analysis_block_at(an, addr);
+         if (b && b->addr == addr)
+            life_set(s, b->seq, 1);
+         pv_analysis_free(an, addr, (pv_u32)pv_rec_word(rec, 3));
+         break;
+      }
+      case PV_REC_SITE:
+         if (s->want && pv_sites_spec_match(s->want, pv_symtab_site(&m->sym, PV_HDR_A32(h)))) {
+            add_candidate(s, PV_HDR_A32(h));
+            sel = s->sel;
+            multi = s->ncand > 1;
+            if (!s->inc_live && s->inc_n != m->inc_n) {
+               /* first match: start collecting from the next span on */
+            }
+         }
+         break;
+      default:
+         break;
+      }
+      i += len;
+   }
+}
+
+/* ---- selection and lists ---------------------------------------------------- */
+
+void pv_sites_select(struct pv_sites *s, pv_u32 site)
+{
+   if (site == s->sel)
+      return;
+   s->sel = site;
+   s->sel_lo = ~0ull;
+   s->sel_hi = 0;
+   s->sel_acc = 0;
+   memset(s->stt, 0, sizeof s->stt);
+   s->stt_span = 1;
+   s->stt_n = 0;
+   s->stt_cols = 0;
+   s->stt_have = 0;
+   if (s->inc_min <= s->inc_max && s->inc)
+      memset(&s->inc[s->inc_min], 0, (size_t)(s->inc_max - s->inc_min + 1) * sizeof *s->inc);
+   s->inc_min = 1;
+   s->inc_max = 0;
+}
+
+void pv_sites_user_select(struct pv_sites *s, pv_u32 site)
+{
+   s->want = NULL;
+   s->want_rank = 0;
+   s->ncand = 0;
+   pv_sites_select(s, site);
+}
+
+static int passes(const struct pv_sites *s, const struct pv_site_stats *st)
+{
+   if (s->f_tid && !(st->tid_mask & (1ull << (s->f_tid & 63))))
+      return 0;
+   if (s->f_kind == PV_ACC_LOAD && !st->loads) return 0;
+   if (s->f_kind == PV_ACC_STORE && !st->stores) return 0;
+   if (s->f_kind == PV_ACC_MODIFY && !st->modifies) return 0;
+   if (s->f_region && !(st->site < s->rmask_cap && (s->rmask[st->site] & (1u << s->f_region))))
+      return 0;
+   return 1;
+}
+
+size_t pv_sites_list(struct pv_sites *s, const struct pv_site_stats **out, size_t max)
+{
+   if (!s->an || !max)
+      return 0;
+   struct pv_analysis_totals t;
+   pv_analysis_get_totals(s->an, &t);
+   size_t all = (size_t)t.sites + 1;
+   const struct pv_site_stats **tmp = malloc(all * sizeof *tmp);
+   if (!tmp)
+      return 0;
+   size_t n = pv_analysis_sites(s->an, (enum pv_sort_key)s->sort, tmp, all), k = 0;
+   for (size_t i = 0; i < n && k < max; i++)
+      if (passes(s, tmp[i]))
+         out[k++] = tmp[i];
+   free(tmp);
+   return k;
+}
+
+void pv_sites_resolve(struct pv_sites *s, struct pv_model *m)
+{
+   (void)m;
+   if (!s->an)
+      return;
+   if (s->want_rank) {
+      const struct pv_site_stats *l[256];
+      size_t n = pv_sites_list(s, l, s->want_rank < 256 ? (size_t)s->want_rank : 256);
+      if (n >= (size_t)s->want_rank)
+         pv_sites_select(s, l[s->want_rank - 1]->site);
+      s->want_rank = 0;
+   } else if (s->ncand > 1) {
+      /* several sites matched the name: the busiest */
+      pv_u32 best = s->sel;
+      pv_u64 most = 0;
+      for (int i = 0; i < s->ncand; i++) {
+         const struct pv_site_stats *st = pv_analysis_site(s->an, s->cand[i]);
+         if (st && st->accesses > most) {
+            most = st->accesses;
+            best = s->cand[i];
+         }
+      }
+      if (best != s->sel) {
+         /* keep the candidates lit; the panel shows the busiest */
+         int nc = s->ncand;
+         pv_u64 lo = s->sel_lo, hi = s->sel_hi, acc = s->sel_acc;
+         pv_sites_select(s, best);
+         s->ncand = nc;
+         s->sel_lo = lo;
+         s->sel_hi = hi;
+         s->sel_acc = acc;
+      }
+   }
+}
+
+void pv_sites_take_inc(struct pv_sites *s, struct pv_model *m)
+{
+   m->only_site = s->sel;
+   if (!s->sel && !s->ncand)
+      return;
+   pv_model_clear_inc(m);
+   if (!s->inc || s->inc_n != m->inc_n)
+      return;
+   struct pv_cellinc *mi = m->inc;
+   m->inc = s->inc;
+   m->inc_min = s->inc_min;
+   m->inc_max = s->inc_max;
+   s->inc = mi;
+   s->inc_min = 1;
+   s->inc_max = 0;
+}

@@ -1,0 +1,105 @@
+/* sites.h -- the viewer's access-pattern analysis (issue 6): feeds
+ * shared/pv_analysis.c from the ingest path, keeps the selected site and
+ * the panel's filters, the selected site's stride over time, each heap
+ * block's lifetime, and collects the selected site's own per-cell
+ * increments so that the map and the timeline can show it alone.
+ *
+ * Data flow: ingest.c hands every span of records it consumed to
+ * pv_sites_span (a second, cheap walk over bytes that are still in the
+ * cache); the renderer asks for sorted lists (pv_sites_list) and swaps the
+ * selection's increments in once per frame (pv_sites_take_inc).
+ *
+ * Cost per access: one pv_analysis_access call (stride bin, distinct lines,
+ * heap block lookup with a last-block cache) plus a region sample every
+ * 64th access of a site; with --reuse, the reuse distance (a hash and a
+ * Fenwick tree) on top.  Only the selected site pays for increments and
+ * the stride-over-time columns. */
+#ifndef PV_VIEW_SITES_H
+#define PV_VIEW_SITES_H
+
+#include "pv_analysis.h"
+#include "model.h"
+#include "siteopts.h"
+
+#define PV_STT_COLS  192       /* stride-over-time columns */
+#define PV_SEL_CAND  16        /* sites a name spec may match */
+
+/* lifetime of a heap block, by allocation number */
+struct pv_life { pv_u64 acc_alloc, acc_free; pv_u32 ms_alloc, ms_free; };
+
+struct pv_sites {
+   struct pv_analysis *an;     /* NULL: analysis off */
+   pv_u32  tid;                /* current thread (THREAD records) */
+   pv_u64  n_access;           /* accesses seen */
+
+   /* filters and order (the panel) */
+   int     sort;               /* enum pv_sort_key (ACCESSES, BYTES, LINES) */
+   pv_u32  f_tid;              /* 0: all threads */
+   int     f_kind;             /* 0 all, 1 load, 2 store, 3 modify */
+   int     f_region;           /* 0 all, PV_RF_* */
+   pv_u8  *rmask;              /* per site: 1 << PV_RF_* of the regions seen */
+   pv_u32  rmask_cap;
+
+   /* selection */
+   pv_u32  sel;                /* selected site id (0: none) */
+   const char *want;           /* a name spec still to resolve (FN[:LINE], FILE:LINE) */
+   pv_u32  cand[PV_SEL_CAND];  /* sites matching WANT so far */
+   int     ncand;
+   int     want_rank;          /* #RANK: resolved by pv_sites_resolve */
+   pv_u64  sel_lo, sel_hi;     /* lowest and highest address the selection
+                                  accessed since it was selected (lo > hi: none) */
+   pv_u64  sel_acc;            /* ... and its accesses (filters applied) */
+
+   /* the selection's increments (same geometry as the model's) */
+   struct pv_cellinc *inc;
+   size_t  inc_n;
+   long    inc_min, inc_max;
+   int     inc_live;           /* increments are being collected */
+
+   /* stride over time of the selected site: column c holds the strides of
+    * accesses [c * span, (c+1) * span) of the site since it was selected */
+   pv_u32  stt[PV_STT_COLS][PV_STRIDE_BINS];
+   pv_u64  stt_span, stt_n;    /* accesses per column, accesses seen */
+   int     stt_cols;           /* columns in use */
+   pv_u64  stt_last;           /* previous address (stride chain) */
+   pv_u32  stt_tid;
+   int     stt_have;
+
+   /* block lifetimes, by allocation number (bounded) */
+   struct pv_life *life;
+   pv_u64  life_cap, nallocs;
+   pv_u32  now_ms;
+};
+
+int  pv_sites_init(struct pv_sites *s, const struct pv_site_opts *o);
+void pv_sites_free(struct pv_sites *s);
+
+/* The records in P[0..N) (whole records, already checked and decoded into
+ * M by the ingest): feed the analysis.  POS, DATA_SIZE as pv_ingest_span. */
+void pv_sites_span(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_t n,
+                   pv_u64 pos, pv_u64 data_size);
+
+/* Select SITE (0: none); restarts the stride-over-time series. */
+void pv_sites_select(struct pv_sites *s, pv_u32 site);
+
+/* Up to MAX sites passing the filters, in the panel's order; returns how
+ * many.  Valid until the next pv_sites_span. */
+size_t pv_sites_list(struct pv_sites *s, const struct pv_site_stats **out, size_t max);
+
+/* A selection made by the user (keys, mouse): forgets a name spec. */
+void pv_sites_user_select(struct pv_sites *s, pv_u32 site);
+
+/* Resolve a pending #RANK or name selection now (at the end of a run). */
+void pv_sites_resolve(struct pv_sites *s, struct pv_model *m);
+
+/* With a selection: replace the model's increments by the selection's (the
+ * map and the timeline then show the selected site alone). */
+void pv_sites_take_inc(struct pv_sites *s, struct pv_model *m);
+
+/* Lifetime of allocation SEQ, NULL if not recorded. */
+const struct pv_life *pv_sites_life(const struct pv_sites *s, pv_u64 seq);
+
+/* Does site description S match the spec "FN", "FN:LINE" or "FILE:LINE"? */
+int  pv_sites_spec_match(const char *spec, const struct pv_site *st);
+
+#endif
