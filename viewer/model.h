@@ -42,8 +42,10 @@ struct pv_model {
    size_t      inc_n;
    long        inc_min, inc_max;    /* touched cell range; min > max: none */
    int         base_dirty;          /* allocation or first touch: redo the base layer */
-   pv_u32      only_site;           /* sites.c: a selected site; seed.c re-creates the
-                                       heat of the lines it accessed last only (0: all) */
+   /* sites.c, with a site selected: seed.c re-creates heat from the lines
+    * that site accessed (last access time and kinds, PV_KM_*) only */
+   int       (*sel_line)(const void *ctx, pv_u64 line, pv_u32 *t_ms, unsigned *kmask);
+   const void *sel_ctx;
 
    /* stream state */
    pv_u32 tid;

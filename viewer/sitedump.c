@@ -64,7 +64,8 @@ void pv_panel_dump(struct pv_app *a, FILE *out)
    struct pv_analysis_totals t;
    pv_analysis_get_totals(S->an, &t);
    const struct pv_site_stats *l[PV_PANEL_LIST];
-   size_t n = pv_sites_list(S, l, PV_PANEL_LIST);
+   int rank[PV_PANEL_LIST];
+   size_t n = pv_sites_list(S, l, rank, 20);
    char th[16];
    snprintf(th, sizeof th, S->f_tid ? "%u" : "all", S->f_tid);
    fprintf(out, "sites: sort=%s thread=%s kind=%s region=%s total=%llu shown=%zu\n",
@@ -72,10 +73,12 @@ void pv_panel_dump(struct pv_app *a, FILE *out)
            pv_siteopts_region_name(S->f_region), (unsigned long long)t.sites, n);
    for (size_t i = 0; i < n; i++) {
       pv_u64 lines = pv_site_lines(l[i], NULL);
-      fprintf(out, "site %zu id=%u accesses=%llu bytes=%llu lines=%llu lines/access=%.3f "
-              "loads=%llu stores=%llu modifies=%llu at %s\n", i + 1, l[i]->site,
+      int exact;
+      pv_site_lines(l[i], &exact);
+      fprintf(out, "site %d id=%u accesses=%llu bytes=%llu lines=%s%llu lines/access=%.3f "
+              "loads=%llu stores=%llu modifies=%llu at %s\n", rank[i], l[i]->site,
               (unsigned long long)l[i]->accesses, (unsigned long long)l[i]->bytes,
-              (unsigned long long)lines,
+              exact ? "" : "~", (unsigned long long)lines,
               l[i]->accesses ? (double)lines / (double)l[i]->accesses : 0.0,
               (unsigned long long)l[i]->loads, (unsigned long long)l[i]->stores,
               (unsigned long long)l[i]->modifies, where(a, l[i]->site, loc, sizeof loc));

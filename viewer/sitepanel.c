@@ -87,7 +87,7 @@ static void refresh_list(struct pv_app *a, int force)
    p->final = ended;
    p->next = a->t_frame + 0.25;
    const struct pv_site_stats *l[PV_PANEL_LIST];
-   p->n = (int)pv_sites_list(&a->sites, l, PV_PANEL_LIST);
+   p->n = (int)pv_sites_list(&a->sites, l, p->rank, PV_PANEL_LIST);
    for (int i = 0; i < p->n; i++)
       p->ids[i] = l[i]->site;
 }
@@ -202,53 +202,60 @@ static int stride_time(struct pv_app *a, const struct pv_site_stats *st, int x, 
    fill(a->ren, &chart, C_CHART, 255);
    unsigned line = pv_analysis_line_size(s->an);
    (void)st;
-   /* rows: the bins the columns use, and zero */
-   int lo = PV_STRIDE_ZERO, hi = PV_STRIDE_ZERO;
+   /* rows: the bins the columns use (the 12 fullest), in stride order */
+   pv_u64 tot[PV_STRIDE_BINS];
+   memset(tot, 0, sizeof tot);
    for (int c = 0; c < s->stt_cols; c++)
       for (int b = 0; b < PV_STRIDE_BINS; b++)
-         if (s->stt[c][b]) {
-            if (b < lo) lo = b;
-            if (b > hi) hi = b;
-         }
-   int nb = hi - lo + 1;
-   if (s->stt_cols > 0) {
-      double cw = (double)(w - 2) / s->stt_cols;
-      double rh = (double)(h - 2) / nb;
-      if (rh > 14) rh = 14;
-      int y0 = y + 1 + (int)((h - 2 - rh * nb) / 2);
+         tot[b] += s->stt[c][b];
+   int rows[12], nr = 0, maxr = (h - 4) / f->height;
+   if (maxr > 12) maxr = 12;
+   if (maxr < 2) maxr = 2;
+   for (int b = PV_STRIDE_BINS - 1; b >= 0; b--) {
+      if (!tot[b])
+         continue;
+      if (nr < maxr) {
+         rows[nr++] = b;
+         continue;
+      }
+      int mi = 0;                      /* replace the emptiest row */
+      for (int k = 1; k < nr; k++)
+         if (tot[rows[k]] < tot[rows[mi]]) mi = k;
+      if (tot[b] > tot[rows[mi]]) {
+         for (int k = mi; k + 1 < nr; k++)
+            rows[k] = rows[k + 1];
+         rows[nr - 1] = b;
+      }
+   }
+   if (s->stt_cols > 0 && nr > 0) {
+      int labw = pv_text_w(f, 13);
+      int cw0 = w - labw - 6;
+      double cw = (double)(cw0 - 2) / s->stt_cols;
+      int rh = (h - 4) / nr;
+      if (rh > f->height + 4) rh = f->height + 4;
+      int y0 = y + 2 + ((h - 4) - rh * nr) / 2;
       SDL_SetRenderDrawBlendMode(a->ren, SDL_BLENDMODE_NONE);
-      /* zero */
-      int yz = y0 + (int)((hi - PV_STRIDE_ZERO) * rh + rh / 2);
-      SDL_SetRenderDrawColor(a->ren, PV_C_GAP.r, PV_C_GAP.g, PV_C_GAP.b, 255);
-      for (int xx = x; xx < x + w; xx += 6)
-         SDL_RenderDrawLine(a->ren, xx, yz, xx + 2, yz);
-      for (int c = 0; c < s->stt_cols; c++) {
-         pv_u32 mx = 0;
-         for (int b = lo; b <= hi; b++)
-            if (s->stt[c][b] > mx) mx = s->stt[c][b];
-         if (!mx)
-            continue;
-         int cx0 = x + 1 + (int)(c * cw), cx1 = x + 1 + (int)((c + 1) * cw);
-         for (int b = lo; b <= hi; b++) {
-            pv_u32 v = s->stt[c][b];
+      for (int k = 0; k < nr; k++) {
+         int b = rows[k], yy = y0 + k * rh;
+         for (int c = 0; c < s->stt_cols; c++) {
+            pv_u32 mx = 0, v = s->stt[c][b];
             if (!v)
                continue;
-            double k = 0.3 + 0.7 * (double)v / mx;
+            for (int q = 0; q < PV_STRIDE_BINS; q++)
+               if (s->stt[c][q] > mx) mx = s->stt[c][q];
+            double kk = 0.25 + 0.75 * (double)v / mx;
             struct pv_rgb col = pv_stride_bin_lo(b) < line ? C_SHORT : C_LONG;
-            SDL_SetRenderDrawColor(a->ren, (Uint8)(col.r * k), (Uint8)(col.g * k),
-                                   (Uint8)(col.b * k), 255);
-            int yy = y0 + (int)((hi - b) * rh);
-            SDL_Rect r = { cx0, yy, cx1 - cx0 > 1 ? cx1 - cx0 : 1, (int)rh > 1 ? (int)rh : 1 };
+            SDL_SetRenderDrawColor(a->ren, (Uint8)(col.r * kk), (Uint8)(col.g * kk),
+                                   (Uint8)(col.b * kk), 255);
+            int cx0 = x + 1 + (int)(c * cw), cx1 = x + 1 + (int)((c + 1) * cw);
+            SDL_Rect r = { cx0, yy + 1, cx1 - cx0 > 1 ? cx1 - cx0 : 1, rh > 3 ? rh - 2 : 1 };
             SDL_RenderFillRect(a->ren, &r);
          }
-      }
-      /* the top and bottom bins' labels */
-      char lab[32];
-      pv_stride_bin_label(hi, lab, sizeof lab);
-      pv_text(f, x + w - pv_text_w(f, (int)strlen(lab)) - 4, y + 2, PV_C_DIM, lab);
-      if (lo != hi) {
-         pv_stride_bin_label(lo, lab, sizeof lab);
-         pv_text(f, x + w - pv_text_w(f, (int)strlen(lab)) - 4, y + h - f->height - 2, PV_C_DIM, lab);
+         if (rh >= f->height - 2) {
+            char lab[32];
+            pv_stride_bin_label(b, lab, sizeof lab);
+            pv_text(f, x + w - labw, yy + (rh - f->height) / 2, PV_C_DIM, lab);
+         }
       }
    } else {
       pv_text(f, x + 8, y + 4, PV_C_DIM, "(strides of the selected site from its selection on)");
@@ -495,7 +502,7 @@ void pv_panel_draw(struct pv_app *a)
    pv_text(f, x, y, PV_C_DIM, buf);
    y += f->height;
    /* the list: about a third of the panel */
-   int rows = (R.h / 3) / f->height;
+   int rows = (R.h / 4) / f->height;
    if (rows > PV_PANEL_LIST) rows = PV_PANEL_LIST;
    if (rows < 3) rows = 3;
    int si = sel_index(a);
@@ -515,7 +522,7 @@ void pv_panel_draw(struct pv_app *a)
          SDL_Rect hl = { R.x + 4, yy, R.w - 8, f->height };
          fill(a->ren, &hl, C_SELROW, 255);
       }
-      snprintf(buf, sizeof buf, "%-3d %8s %9s %7s  %s", i + 1,
+      snprintf(buf, sizeof buf, "%-3d %8s %9s %7s  %s", p->rank[i],
                pv_fmt_count(b1, sizeof b1, (double)st->accesses),
                pv_fmt_bytes(b2, sizeof b2, st->bytes),
                pv_fmt_count(b3, sizeof b3, (double)pv_site_lines(st, NULL)),
@@ -559,6 +566,15 @@ static void toggle_open(struct pv_app *a)
    refresh_list(a, 1);
 }
 
+/* the user picked SITE (0: none): its own lines re-create the heat */
+static void user_select(struct pv_app *a, pv_u32 site)
+{
+   pv_sites_user_select(&a->sites, site);
+   pv_sites_backfill(&a->sites, &a->model);
+   a->applied_ok = 0;                  /* heat and timeline start again */
+   refresh_list(a, 1);
+}
+
 static void move_sel(struct pv_app *a, int d)
 {
    struct pv_panel *p = &a->panel;
@@ -569,7 +585,7 @@ static void move_sel(struct pv_app *a, int d)
    i = i < 0 ? (d > 0 ? 0 : p->n - 1) : i + d;
    if (i < 0) i = 0;
    if (i >= p->n) i = p->n - 1;
-   pv_sites_user_select(&a->sites, p->ids[i]);
+   user_select(a, p->ids[i]);
 }
 
 static void cycle_thread(struct pv_app *a)
@@ -632,7 +648,7 @@ int pv_panel_key(struct pv_app *a, SDL_Keycode c, int shift)
       refresh_list(a, 1);
       return 1;
    case SDLK_x:
-      pv_sites_user_select(&a->sites, 0);
+      user_select(a, 0);
       toast(a, "no site selected: every access lights the map");
       return 1;
    case SDLK_o:
@@ -670,7 +686,7 @@ int pv_panel_click(struct pv_app *a, int x, int y)
    if (y >= p->list.y && y < p->list.y + p->list.h && p->row_h > 0) {
       int i = p->first + (y - p->list.y) / p->row_h;
       if (i >= 0 && i < p->n)
-         pv_sites_user_select(&a->sites, p->ids[i] == a->sites.sel ? 0 : p->ids[i]);
+         user_select(a, p->ids[i] == a->sites.sel ? 0 : p->ids[i]);
    }
    return 1;
 }
@@ -693,6 +709,6 @@ int pv_panel_pick_at(struct pv_app *a, int x, int y)
       return 0;
    if (!a->panel.open)
       toggle_open(a);
-   pv_sites_user_select(&a->sites, best->site);
+   user_select(a, best->site);
    return 1;
 }

@@ -22,6 +22,7 @@ struct pv_panel {
    pv_u64   block_addr;        /* the block it shows (0: the busiest) */
    const char *block_what;     /* --block-card=WHAT, resolved at draw time */
    pv_u32   ids[PV_PANEL_LIST];/* the list as last drawn */
+   int      rank[PV_PANEL_LIST];
    int      n, first;          /* entries, first one shown */
    double   next;              /* when to re-sort */
    SDL_Rect rect;              /* the panel */

@@ -8,6 +8,7 @@
 #include "pv_stream.h"
 
 #define LIFE_MAX (1u << 20)     /* allocations whose lifetime is kept */
+#define SEL_LINES_MAX (1u << 22) /* lines of the selection remembered (64 MiB) */
 
 int pv_sites_init(struct pv_sites *s, const struct pv_site_opts *o)
 {
@@ -42,6 +43,7 @@ void pv_sites_free(struct pv_sites *s)
    free(s->rmask);
    free(s->inc);
    free(s->life);
+   free(s->lines);
    memset(s, 0, sizeof *s);
 }
 
@@ -121,6 +123,105 @@ static void sample_region(struct pv_sites *s, struct pv_model *m, pv_u32 site, p
    s->rmask[site] |= (pv_u8)(1u << region_class(m, addr));
 }
 
+/* ---- the selection's lines --------------------------------------------------- */
+
+static pv_u64 line_home(const struct pv_sites *s, pv_u64 key)
+{
+   return (key * 0x9E3779B97F4A7C15ull) >> 20 & (s->lines_cap - 1);
+}
+
+static struct pv_sel_line *line_get(struct pv_sites *s, pv_u64 line, int add)
+{
+   pv_u64 key = line + 1;
+   if (s->lines_cap) {
+      for (pv_u64 i = line_home(s, key);; i = (i + 1) & (s->lines_cap - 1)) {
+         if (s->lines[i].key == key)
+            return &s->lines[i];
+         if (!s->lines[i].key)
+            break;
+      }
+   }
+   if (!add || s->lines_n >= SEL_LINES_MAX)
+      return NULL;
+   if ((s->lines_n + 1) * 2 > s->lines_cap) {
+      pv_u64 cap = s->lines_cap ? s->lines_cap * 2 : 4096;
+      struct pv_sel_line *n = calloc(cap, sizeof *n), *old = s->lines;
+      if (!n)
+         return NULL;
+      pv_u64 oc = s->lines_cap;
+      s->lines = n;
+      s->lines_cap = cap;
+      for (pv_u64 j = 0; j < oc; j++) {
+         if (!old[j].key)
+            continue;
+         pv_u64 i = line_home(s, old[j].key);
+         while (n[i].key)
+            i = (i + 1) & (cap - 1);
+         n[i] = old[j];
+      }
+      free(old);
+   }
+   pv_u64 i = line_home(s, key);
+   while (s->lines[i].key)
+      i = (i + 1) & (s->lines_cap - 1);
+   s->lines[i].key = key;
+   s->lines_n++;
+   return &s->lines[i];
+}
+
+static void line_touch(struct pv_sites *s, pv_u64 line, unsigned km)
+{
+   struct pv_sel_line *l = line_get(s, line, 1);
+   if (!l)
+      return;
+   if (s->now_ms - l->t_ms > PV_BURST_MS)
+      l->km = 0;
+   l->km |= km;
+   l->t_ms = s->now_ms;
+}
+
+static int sel_line_cb(const void *ctx, pv_u64 line, pv_u32 *t_ms, unsigned *km)
+{
+   struct pv_sites *s = (struct pv_sites *)ctx;
+   const struct pv_sel_line *l = line_get(s, line, 0);
+   if (!l)
+      return 0;
+   *t_ms = l->t_ms;
+   *km = l->km;
+   return 1;
+}
+
+void pv_sites_backfill(struct pv_sites *s, const struct pv_model *m)
+{
+   if (!s->sel)
+      return;
+   const struct pv_stats *st = &m->stats;
+   for (pv_u32 i = 0; i < st->cap; i++) {
+      const struct pv_chunk *c = st->tab[i];
+      if (!c)
+         continue;
+      for (pv_u32 k = 0; k < PV_CHUNK_LINES; k++) {
+         const struct pv_line *l = &c->line[k];
+         if (!l->t_ms || l->site != s->sel || PV_LINE_KIND(l) >= PV_LK_KREAD)
+            continue;
+         struct pv_sel_line *x = line_get(s, (c->key << (PV_CHUNK_SHIFT - PV_LINE_SHIFT)) + k, 1);
+         if (x && !x->t_ms) {
+            x->t_ms = l->t_ms;
+            x->km = PV_LINE_KIND(l);       /* read 1, write 2, modify 3 */
+         }
+      }
+   }
+}
+
+static void stt_reset(struct pv_sites *s)
+{
+   memset(s->stt, 0, sizeof s->stt);
+   s->stt_span = 1;
+   s->stt_n = 0;
+   s->stt_cols = 0;
+   s->stt_have = 0;
+}
+
 static void stt_merge(struct pv_sites *s)
 {
    for (int c = 0; c < PV_STT_COLS / 2; c++)
@@ -141,6 +242,13 @@ static void selected_access(struct pv_sites *s, struct pv_model *m, unsigned t, 
    if (addr < s->sel_lo) s->sel_lo = addr;
    if (addr + (size ? size : 1) - 1 > s->sel_hi) s->sel_hi = addr + (size ? size : 1) - 1;
    s->sel_acc++;
+   {
+      pv_u64 l0 = addr >> PV_LINE_SHIFT, l1 = (addr + (size ? size : 1) - 1) >> PV_LINE_SHIFT;
+      unsigned km = t == PV_REC_LOAD ? PV_KM_READ : t == PV_REC_STORE ? PV_KM_WRITE
+                                                     : PV_KM_READ | PV_KM_WRITE;
+      for (pv_u64 l = l0; l <= l1 && l - l0 < 64; l++)
+         line_touch(s, l, km);
+   }
    if (site == s->sel) {
       if (s->stt_have && s->stt_tid == s->tid) {
          pv_u64 col = s->stt_n / s->stt_span;
@@ -211,7 +319,7 @@ void pv_sites_span(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_
    s->now_ms = m->now_ms;
    /* the selection's increments follow the model's geometry */
    s->inc_live = 0;
-   if (s->sel || s->ncand) {
+   if (s->sel || s->ncand || s->want) {
       if (s->inc_n != m->inc_n) {
          free(s->inc);
          s->inc = calloc(m->inc_n ? m->inc_n : 1, sizeof *s->inc);
@@ -295,11 +403,10 @@ void pv_sites_select(struct pv_sites *s, pv_u32 site)
    s->sel_lo = ~0ull;
    s->sel_hi = 0;
    s->sel_acc = 0;
-   memset(s->stt, 0, sizeof s->stt);
-   s->stt_span = 1;
-   s->stt_n = 0;
-   s->stt_cols = 0;
-   s->stt_have = 0;
+   if (s->lines)
+      memset(s->lines, 0, s->lines_cap * sizeof *s->lines);
+   s->lines_n = 0;
+   stt_reset(s);
    if (s->inc_min <= s->inc_max && s->inc)
       memset(&s->inc[s->inc_min], 0, (size_t)(s->inc_max - s->inc_min + 1) * sizeof *s->inc);
    s->inc_min = 1;
@@ -326,7 +433,8 @@ static int passes(const struct pv_sites *s, const struct pv_site_stats *st)
    return 1;
 }
 
-size_t pv_sites_list(struct pv_sites *s, const struct pv_site_stats **out, size_t max)
+size_t pv_sites_list(struct pv_sites *s, const struct pv_site_stats **out, int *rank,
+                     size_t max)
 {
    if (!s->an || !max)
       return 0;
@@ -337,9 +445,25 @@ size_t pv_sites_list(struct pv_sites *s, const struct pv_site_stats **out, size_
    if (!tmp)
       return 0;
    size_t n = pv_analysis_sites(s->an, (enum pv_sort_key)s->sort, tmp, all), k = 0;
-   for (size_t i = 0; i < n && k < max; i++)
-      if (passes(s, tmp[i]))
+   int seen = 0, r = 0;
+   for (size_t i = 0; i < n; i++) {
+      if (!passes(s, tmp[i]))
+         continue;
+      r++;
+      if (k < max) {
+         seen |= tmp[i]->site == s->sel;
+         if (rank)
+            rank[k] = r;
          out[k++] = tmp[i];
+      } else if (!s->sel || seen) {
+         break;
+      } else if (tmp[i]->site == s->sel) {
+         if (rank)
+            rank[max - 1] = r;
+         out[max - 1] = tmp[i];
+         break;
+      }
+   }
    free(tmp);
    return k;
 }
@@ -351,7 +475,10 @@ void pv_sites_resolve(struct pv_sites *s, struct pv_model *m)
       return;
    if (s->want_rank) {
       const struct pv_site_stats *l[256];
-      size_t n = pv_sites_list(s, l, s->want_rank < 256 ? (size_t)s->want_rank : 256);
+      pv_u32 keep = s->sel;
+      s->sel = 0;
+      size_t n = pv_sites_list(s, l, NULL, s->want_rank < 256 ? (size_t)s->want_rank : 256);
+      s->sel = keep;
       if (n >= (size_t)s->want_rank)
          pv_sites_select(s, l[s->want_rank - 1]->site);
       s->want_rank = 0;
@@ -368,21 +495,18 @@ void pv_sites_resolve(struct pv_sites *s, struct pv_model *m)
       }
       if (best != s->sel) {
          /* keep the candidates lit; the panel shows the busiest */
-         int nc = s->ncand;
-         pv_u64 lo = s->sel_lo, hi = s->sel_hi, acc = s->sel_acc;
-         pv_sites_select(s, best);
-         s->ncand = nc;
-         s->sel_lo = lo;
-         s->sel_hi = hi;
-         s->sel_acc = acc;
+         s->sel = best;
+         stt_reset(s);
       }
    }
 }
 
 void pv_sites_take_inc(struct pv_sites *s, struct pv_model *m)
 {
-   m->only_site = s->sel;
-   if (!s->sel && !s->ncand)
+   int on = s->sel || s->ncand || s->want;     /* a name not seen yet: nothing lit */
+   m->sel_line = on ? sel_line_cb : NULL;
+   m->sel_ctx = s;
+   if (!on)
       return;
    pv_model_clear_inc(m);
    if (!s->inc || s->inc_n != m->inc_n)

@@ -65,6 +65,11 @@ struct pv_sites {
    pv_u32  stt_tid;
    int     stt_have;
 
+   /* the lines the selection accessed: open addressing on line + 1, with
+    * the last access time (ms) and the kinds of its latest burst */
+   struct pv_sel_line { pv_u64 key; pv_u32 t_ms; pv_u32 km; } *lines;
+   pv_u64  lines_cap, lines_n;
+
    /* block lifetimes, by allocation number (bounded) */
    struct pv_life *life;
    pv_u64  life_cap, nallocs;
@@ -82,9 +87,12 @@ void pv_sites_span(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_
 /* Select SITE (0: none); restarts the stride-over-time series. */
 void pv_sites_select(struct pv_sites *s, pv_u32 site);
 
-/* Up to MAX sites passing the filters, in the panel's order; returns how
- * many.  Valid until the next pv_sites_span. */
-size_t pv_sites_list(struct pv_sites *s, const struct pv_site_stats **out, size_t max);
+/* Up to MAX sites passing the filters, in the panel's order, with their
+ * ranks (1, 2 ...) in RANK (may be NULL); the selected site, when it passes
+ * the filters but ranks lower, takes the last place.  Returns how many.
+ * Valid until the next pv_sites_span. */
+size_t pv_sites_list(struct pv_sites *s, const struct pv_site_stats **out, int *rank,
+                     size_t max);
 
 /* A selection made by the user (keys, mouse): forgets a name spec. */
 void pv_sites_user_select(struct pv_sites *s, pv_u32 site);
@@ -95,6 +103,11 @@ void pv_sites_resolve(struct pv_sites *s, struct pv_model *m);
 /* With a selection: replace the model's increments by the selection's (the
  * map and the timeline then show the selected site alone). */
 void pv_sites_take_inc(struct pv_sites *s, struct pv_model *m);
+
+/* Fill the selection's line table from the model's line counters (lines
+ * whose last access was by the selected site): for a selection made after
+ * the accesses happened. */
+void pv_sites_backfill(struct pv_sites *s, const struct pv_model *m);
 
 /* Lifetime of allocation SEQ, NULL if not recorded. */
 const struct pv_life *pv_sites_life(const struct pv_sites *s, pv_u64 seq);
