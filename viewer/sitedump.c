@@ -2,6 +2,7 @@
  * --block-card in headless runs): the same numbers the panel draws, for
  * tests.  Format, one item per line, NAME=VALUE fields, locations last:
  *
+ *   map X Y W H                                       (the map's rectangle)
  *   sites: sort=KEY thread=T kind=K region=R total=N shown=N
  *   site RANK id=ID accesses=N bytes=N lines=N lines/access=F loads=N
  *        stores=N modifies=N at LOCATION              (the list, up to 64)
@@ -13,6 +14,8 @@
  *   stride-time span=N columns=N
  *   stride-time-col C dominant=BIN P%                  (every column)
  *   source NO [>] TEXT                                 (the selected site's code)
+ *   context access at|allocated at LOCATION          (with --hover=ADDR: the code
+ *   context-source NO [>] TEXT                        context of ADDR)
  *   rect lo|hi X Y W H | offscreen                     (the cells of span's ends)
  *   block: LINE                                        (--block-card: the card)
  */
@@ -52,6 +55,16 @@ static void rect_of(struct pv_app *a, FILE *out, const char *name, pv_u64 addr)
    }
 }
 
+static void context(struct pv_app *a, FILE *out, const char *what, pv_u32 id)
+{
+   char loc[1024];
+   fprintf(out, "context %s %s\n", what, where(a, id, loc, sizeof loc));
+   struct pv_src_line sl[21];
+   int ns = pv_source_lines(pv_symtab_site(&a->model.sym, id), a->opts.site.source_ctx, sl, 21);
+   for (int i = 0; i < ns; i++)
+      fprintf(out, "context-source %u %s %s\n", sl[i].no, sl[i].is_target ? ">" : " ", sl[i].text);
+}
+
 void pv_panel_dump(struct pv_app *a, FILE *out)
 {
    struct pv_sites *S = &a->sites;
@@ -61,6 +74,15 @@ void pv_panel_dump(struct pv_app *a, FILE *out)
       return;
    }
    pv_sites_resolve(S, &a->model);
+   if (a->opts.have_hover) {
+      pv_u32 site, stack, depth = 0;
+      pv_panel_context(a, &site, &stack);
+      if (site)
+         context(a, out, "access at", site);
+      const pv_u32 *ids = stack ? pv_symtab_stack(&a->model.sym, stack, &depth) : NULL;
+      if (ids && depth)
+         context(a, out, "allocated at", ids[0]);
+   }
    struct pv_analysis_totals t;
    pv_analysis_get_totals(S->an, &t);
    const struct pv_site_stats *l[PV_PANEL_LIST];
@@ -68,6 +90,7 @@ void pv_panel_dump(struct pv_app *a, FILE *out)
    size_t n = pv_sites_list(S, l, rank, 20);
    char th[16];
    snprintf(th, sizeof th, S->f_tid ? "%u" : "all", S->f_tid);
+   fprintf(out, "map %d %d %d %d\n", a->scr.map.x, a->scr.map.y, a->scr.map.w, a->scr.map.h);
    fprintf(out, "sites: sort=%s thread=%s kind=%s region=%s total=%llu shown=%zu\n",
            pv_siteopts_sort_name(S->sort), th, pv_siteopts_kind_name(S->f_kind),
            pv_siteopts_region_name(S->f_region), (unsigned long long)t.sites, n);

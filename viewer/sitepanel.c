@@ -330,6 +330,43 @@ static int source_block(struct pv_app *a, const char *what, pv_u32 id, int x, in
    return y + 4;
 }
 
+int pv_panel_context(struct pv_app *a, pv_u32 *site, pv_u32 *stack)
+{
+   pv_u64 lo, hi;
+   *site = *stack = 0;
+   if (a->hover_forced) {
+      lo = a->opts.hover_addr;
+      hi = lo + 1;
+   } else {
+      int r, c;
+      if (!a->mouse_in_map || !pv_screen_hit_map(&a->scr, a->mouse_x, a->mouse_y, &r, &c)
+          || !pv_view_cell_range(&a->view, &a->lay_applied, r, c, &lo, &hi))
+         return 0;
+   }
+   /* the line accessed last in the cell */
+   const struct pv_line *best = NULL;
+   for (pv_u64 l = lo >> PV_LINE_SHIFT; (l << PV_LINE_SHIFT) < hi && l - (lo >> PV_LINE_SHIFT) < 4096; l++) {
+      const struct pv_line *x = pv_stats_line(&a->model.stats, l << PV_LINE_SHIFT);
+      if (x && x->t_ms && PV_LINE_KIND(x) < PV_LK_KREAD
+          && (!best || (pv_s32)(x->t_ms - best->t_ms) > 0))
+         best = x;
+   }
+   if (best)
+      *site = best->site;
+   /* the heap block there: live, else one the analysis kept */
+   const struct pv_block *b = NULL;
+   for (pv_u64 q = lo; q < hi && !b; q += (hi - lo) / 16 ? (hi - lo) / 16 : 1)
+      b = pv_heap_find(&a->model.heap, q);
+   if (b) {
+      *stack = b->stack;
+   } else {
+      const struct pv_block_stats *bs = pv_blockcard_at(&a->sites, lo);
+      if (bs)
+         *stack = bs->alloc_stack;
+   }
+   return *site || *stack;
+}
+
 static void code_context(struct pv_app *a, int x, int y, int w, int ymax)
 {
    struct pv_font *f = &a->small;
@@ -338,30 +375,9 @@ static void code_context(struct pv_app *a, int x, int y, int w, int ymax)
       return;
    pv_text(f, x, y, PV_C_DIM, "code");
    y += f->height + 2;
-   /* the access under the mouse, else the selected site */
-   pv_u32 site = 0;
-   pv_u32 stack = 0;
-   int r, c;
-   pv_u64 lo, hi;
-   if (a->mouse_in_map && pv_screen_hit_map(&a->scr, a->mouse_x, a->mouse_y, &r, &c)
-       && pv_view_cell_range(&a->view, &a->lay_applied, r, c, &lo, &hi)) {
-      const struct pv_line *best = NULL;
-      for (pv_u64 l = lo >> PV_LINE_SHIFT; (l << PV_LINE_SHIFT) < hi && l - (lo >> PV_LINE_SHIFT) < 4096; l++) {
-         const struct pv_line *x2 = pv_stats_line(&a->model.stats, l << PV_LINE_SHIFT);
-         if (x2 && x2->t_ms && PV_LINE_KIND(x2) < PV_LK_KREAD
-             && (!best || (pv_s32)(x2->t_ms - best->t_ms) > 0))
-            best = x2;
-      }
-      if (best)
-         site = best->site;
-      const struct pv_block *b = NULL;
-      for (pv_u64 q = lo; q < hi && !b; q += (hi - lo) / 16 ? (hi - lo) / 16 : 1)
-         b = pv_heap_find(&a->model.heap, q);
-      if (b)
-         stack = b->stack;
-   } else if (a->sites.sel) {
+   pv_u32 site = 0, stack = 0;
+   if (!pv_panel_context(a, &site, &stack) && a->sites.sel)
       site = a->sites.sel;
-   }
    if (!site && !stack) {
       pv_text(f, x, y, PV_C_DIM, "(point at the map: the access and allocation there)");
       return;

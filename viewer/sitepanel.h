@@ -45,6 +45,10 @@ int  pv_panel_click(struct pv_app *a, int x, int y);
  * show the card of the block there.  Returns 1 when something was there. */
 int  pv_panel_pick_at(struct pv_app *a, int x, int y);
 
+/* The access site and the allocation stack of the cell under the mouse (or
+ * of --hover=ADDR); returns 0 when neither is known. */
+int  pv_panel_context(struct pv_app *a, pv_u32 *site, pv_u32 *stack);
+
 /* --dump-sites, --block-card: print the panel's numbers / the card. */
 void pv_panel_dump(struct pv_app *a, FILE *out);
 void pv_panel_dump_block(struct pv_app *a, FILE *out);
