@@ -393,7 +393,8 @@ static int frame(struct pv_app *a)
 static void sites_span(void *ctx, struct pv_model *m, const pv_u8 *p, size_t n, pv_u64 pos,
                        pv_u64 data_size)
 {
-   pv_sites_span(ctx, m, p, n, pos, data_size);
+   struct pv_app *a = ctx;
+   pv_sites_span(&a->sites, m, p, n, pos, data_size, pv_ingest_fill(&a->in));
 }
 
 static void set_title(struct pv_app *a)
@@ -429,7 +430,7 @@ int main(int argc, char **argv)
       return 2;
    }
    a->in.on_span = sites_span;
-   a->in.on_span_ctx = &a->sites;
+   a->in.on_span_ctx = a;
    a->panel.open = a->opts.site.panel;
    a->panel.block_what = a->opts.site.block;
    a->in.access_limit = a->opts.after_accesses;

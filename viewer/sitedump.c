@@ -3,7 +3,8 @@
  * tests.  Format, one item per line, NAME=VALUE fields, locations last:
  *
  *   map X Y W H                                       (the map's rectangle)
- *   sites: sort=KEY thread=T kind=K region=R total=N shown=N
+ *   sites: sort=KEY thread=T kind=K region=R total=N shown=N accesses=N
+ *          skipped=N                       (skipped: not analysed, load shedding)
  *   site RANK id=ID accesses=N bytes=N lines=N lines/access=F loads=N
  *        stores=N modifies=N at LOCATION              (the list, up to 64)
  *   selected id=ID accesses=N strides=N dominant=BIN P% line=64
@@ -91,9 +92,11 @@ void pv_panel_dump(struct pv_app *a, FILE *out)
    char th[16];
    snprintf(th, sizeof th, S->f_tid ? "%u" : "all", S->f_tid);
    fprintf(out, "map %d %d %d %d\n", a->scr.map.x, a->scr.map.y, a->scr.map.w, a->scr.map.h);
-   fprintf(out, "sites: sort=%s thread=%s kind=%s region=%s total=%llu shown=%zu\n",
+   fprintf(out, "sites: sort=%s thread=%s kind=%s region=%s total=%llu shown=%zu "
+           "accesses=%llu skipped=%llu\n",
            pv_siteopts_sort_name(S->sort), th, pv_siteopts_kind_name(S->f_kind),
-           pv_siteopts_region_name(S->f_region), (unsigned long long)t.sites, n);
+           pv_siteopts_region_name(S->f_region), (unsigned long long)t.sites, n,
+           (unsigned long long)S->n_access, (unsigned long long)S->skipped);
    for (size_t i = 0; i < n; i++) {
       pv_u64 lines = pv_site_lines(l[i], NULL);
       int exact;

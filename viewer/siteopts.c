@@ -35,7 +35,10 @@ void pv_siteopts_usage(void)
 "                         or #RANK by accesses\n"
 "  --reuse[=LINES]        reuse distance per site over at most LINES cache\n"
 "                         lines (default 1M; costs ingest speed)\n"
-"  --analysis=no          no per-site analysis (fastest ingest; no panel)\n"
+"  --analysis=yes|full|no per-site analysis: yes (default) analyses only a\n"
+"                         sample of the stream while the viewer is behind\n"
+"                         the program, full analyses everything (the\n"
+"                         program may have to wait), no: none (no panel)\n"
 "  --source-lines=N       lines of source around a code line (default 2)\n");
 }
 
@@ -71,11 +74,12 @@ int pv_siteopts_parse(struct pv_site_opts *o, const char *a, const char *v,
          return -1;
       }
    } else if (IS("--analysis")) {
-      if (strcmp(v, "no") && strcmp(v, "yes")) {
-         snprintf(err, errlen, "--analysis: want yes or no, not '%s'", v);
+      if (strcmp(v, "no") && strcmp(v, "yes") && strcmp(v, "full")) {
+         snprintf(err, errlen, "--analysis: want yes, full or no, not '%s'", v);
          return -1;
       }
       o->no_analysis = !strcmp(v, "no");
+      o->full_analysis = !strcmp(v, "full");
    } else if (IS("--select-site")) {
       if (!*v) {
          snprintf(err, errlen, "--select-site: want FN, FN:LINE, FILE:LINE or #RANK");

@@ -18,6 +18,7 @@ struct pv_site_opts {
    const char *block;          /* --block-card=ADDR | FN | #RANK */
    pv_u64      reuse_lines;    /* --reuse[=LINES] (0: off) */
    int         no_analysis;    /* --analysis=no: no per-site analysis at all */
+   int         full_analysis;  /* --analysis=full: never shed load (sites.h) */
    pv_u32      source_ctx;     /* --source-lines=N: lines of context each side (2) */
 };
 

@@ -514,6 +514,14 @@ void pv_panel_draw(struct pv_app *a)
    pv_text(f, x + w - pv_text_w(f, (int)strlen(buf)), y + (a->font.height - f->height) / 2,
            PV_C_DIM, buf);
    y += a->font.height + 4;
+   if (a->sites.skipped) {
+      snprintf(buf, sizeof buf, "sampled: %.0f%% of %s accesses analysed%s",
+               100.0 * (double)(a->sites.n_access - a->sites.skipped) / (double)a->sites.n_access,
+               pv_fmt_count(b1, sizeof b1, (double)a->sites.n_access),
+               a->sites.shed ? " (viewer behind the program)" : "");
+      pv_text_n(f, x, y, PV_C_FREED, buf, w / f->advance);
+      y += f->height;
+   }
    snprintf(buf, sizeof buf, "%-3s %8s %9s %7s  %s", "#", "accesses", "bytes", "lines", "site");
    pv_text(f, x, y, PV_C_DIM, buf);
    y += f->height;

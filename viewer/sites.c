@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pv_stream.h"
+#include "util.h"
 
 #define LIFE_MAX (1u << 20)     /* allocations whose lifetime is kept */
 #define SEL_LINES_MAX (1u << 22) /* lines of the selection remembered (64 MiB) */
@@ -21,6 +22,7 @@ int pv_sites_init(struct pv_sites *s, const struct pv_site_opts *o)
    s->inc_max = 0;
    s->stt_span = 1;
    s->sel_lo = ~0ull;
+   s->no_shed = o->full_analysis;
    if (o->select) {
       if (o->select[0] == '#')
          s->want_rank = atoi(o->select + 1) > 0 ? atoi(o->select + 1) : 1;
@@ -311,12 +313,27 @@ const struct pv_life *pv_sites_life(const struct pv_sites *s, pv_u64 seq)
 }
 
 void pv_sites_span(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_t n,
-                   pv_u64 pos, pv_u64 data_size)
+                   pv_u64 pos, pv_u64 data_size, double fill)
 {
    struct pv_analysis *an = s->an;
    if (!an)
       return;
    s->now_ms = m->now_ms;
+   /* load shedding, decided every 25 ms: shed more when the analysis took
+    * over 40 % of the time and the ring is over half full; less when the
+    * ring is nearly empty or the analysis took under 20 % */
+   double t0 = pv_now();
+   if (!s->no_shed && m->now_ms - s->shed_ms >= 25) {
+      double share = s->busy_s / ((m->now_ms - s->shed_ms) / 1000.0);
+      if (fill > 0.5 && share > 0.4 && s->shed < 6)
+         s->shed++;
+      else if ((fill < 0.2 || share < 0.2) && s->shed > 0)
+         s->shed--;
+      s->shed_ms = m->now_ms;
+      s->busy_s = 0;
+   }
+   int light = s->shed && (s->span_no & ((1u << s->shed) - 1)) != 0;
+   s->span_no++;
    /* the selection's increments follow the model's geometry */
    s->inc_live = 0;
    if (s->sel || s->ncand || s->want) {
@@ -342,11 +359,15 @@ void pv_sites_span(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_
          memcpy(&addr, rec + 8, 8);
          pv_u32 site = PV_HDR_A32(h);
          unsigned size = PV_HDR_N16(h);
-         pv_analysis_access(an, site, addr, size, t, tid);
-         if (__builtin_expect((s->n_access & 63) == 0, 0)
-             || site >= s->rmask_cap || !s->rmask[site])
-            sample_region(s, m, site, addr);
          s->n_access++;
+         if (__builtin_expect(light, 0)) {
+            s->skipped++;
+         } else {
+            pv_analysis_access(an, site, addr, size, t, tid);
+            if (__builtin_expect((s->n_access & 63) == 1, 0)
+                || site >= s->rmask_cap || !s->rmask[site])
+               sample_region(s, m, site, addr);
+         }
          if (__builtin_expect(site == sel, 0) || (multi && is_candidate(s, site)))
             selected_access(s, m, t, site, addr, size);
          i += 16;
@@ -391,6 +412,7 @@ void pv_sites_span(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_
       }
       i += len;
    }
+   s->busy_s += pv_now() - t0;
 }
 
 /* ---- selection and lists ---------------------------------------------------- */

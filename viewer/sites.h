@@ -10,10 +10,17 @@
  * selection's increments in once per frame (pv_sites_take_inc).
  *
  * Cost per access: one pv_analysis_access call (stride bin, distinct lines,
- * heap block lookup with a last-block cache) plus a region sample every
- * 64th access of a site; with --reuse, the reuse distance (a hash and a
- * Fenwick tree) on top.  Only the selected site pays for increments and
- * the stride-over-time columns. */
+ * heap block lookup with a last-block cache, touched bitmap) plus a region
+ * sample every 64th access; with --reuse, the reuse distance (a hash and a
+ * Fenwick tree) on top.  Only the selected site pays for increments, its
+ * line table and the stride-over-time columns.  Measured (bench_sites.c):
+ * ~15-25 ns per access on this machine, several times the ingest's own
+ * cost.  So the analysis sheds load: when it takes over 40 % of the time
+ * and the ring is over half full (the viewer falls behind the program),
+ * only one span of records (up to 256 KiB) in 2, 4 ... 64 is analysed; the others only keep threads, heap blocks and
+ * the selection's highlight exact.  Counts are then of the analysed part
+ * (the panel says how much), and a stride across a skipped span is one
+ * bogus sample per site.  --analysis=full never sheds. */
 #ifndef PV_VIEW_SITES_H
 #define PV_VIEW_SITES_H
 
@@ -31,6 +38,12 @@ struct pv_sites {
    struct pv_analysis *an;     /* NULL: analysis off */
    pv_u32  tid;                /* current thread (THREAD records) */
    pv_u64  n_access;           /* accesses seen */
+   pv_u64  skipped;            /* ... not analysed (load shedding) */
+   int     shed;               /* analyse 1 span in 2^shed */
+   int     no_shed;            /* --analysis=full */
+   pv_u64  span_no;
+   pv_u32  shed_ms;            /* last look at shed */
+   double  busy_s;             /* seconds spent here since */
 
    /* filters and order (the panel) */
    int     sort;               /* enum pv_sort_key (ACCESSES, BYTES, LINES) */
@@ -80,9 +93,10 @@ int  pv_sites_init(struct pv_sites *s, const struct pv_site_opts *o);
 void pv_sites_free(struct pv_sites *s);
 
 /* The records in P[0..N) (whole records, already checked and decoded into
- * M by the ingest): feed the analysis.  POS, DATA_SIZE as pv_ingest_span. */
+ * M by the ingest): feed the analysis.  POS, DATA_SIZE as pv_ingest_span;
+ * FILL the ring's fill (0..1), for load shedding. */
 void pv_sites_span(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_t n,
-                   pv_u64 pos, pv_u64 data_size);
+                   pv_u64 pos, pv_u64 data_size, double fill);
 
 /* Select SITE (0: none); restarts the stride-over-time series. */
 void pv_sites_select(struct pv_sites *s, pv_u32 site);

@@ -28,7 +28,9 @@
 #   reuse          --reuse: row-major load reuses its line at distance 0,
 #                  column-major at 64..127 lines (N = 128)
 #   options        bad values are refused with a message
-# Environment: PERVERT_TOP, PERVERT_BUILD.  Exit status 0 when nothing failed.
+# The runs use --analysis=full (no load shedding: exact counts on a busy
+# machine).  Environment: PERVERT_TOP, PERVERT_BUILD.  Exit status 0 when
+# nothing failed.  bench_sites.c (not run here) measures the analysis cost.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=${PERVERT_TOP:-$(cd "$here/../.." && pwd)}
@@ -68,7 +70,7 @@ view() {
    local name=$1 vo=$2; shift 2
    rm -f "$tmp/$name.png"
    timeout -k 5 300 "$vg" -q --tool=pervert \
-      --viewer="$view --screenshot=$tmp/$name.png --size=1600x900 $vo" "$@" \
+      --viewer="$view --screenshot=$tmp/$name.png --size=1600x900 --analysis=full $vo" "$@" \
       > "$tmp/$name.out" 2> "$tmp/$name.err"
    cat "$tmp/$name.err" >> "$tmp/$name.out"
    [ -s "$tmp/$name.png" ]
