@@ -327,7 +327,8 @@ static int frame(struct pv_app *a)
       a->view.next_follow = 0;
       read_addr_files(a);
    }
-   pv_view_follow_tick(&a->view, &a->model, now, a->heat.half_life_ms);
+   if (!pv_panel_follow(a, now))              /* a selected site: follow it */
+      pv_view_follow_tick(&a->view, &a->model, now, a->heat.half_life_ms);
    update_layout(a);
    pv_view_settle(&a->view, &a->lay);
    apply_view(a);

@@ -503,7 +503,7 @@ void pv_panel_draw(struct pv_app *a)
       pv_text(f, x, y, PV_C_DIM, "no per-site analysis (--analysis=no)");
       return;
    }
-   refresh_list(a, 0);
+   refresh_list(a, a->headless);          /* headless: the shot shows the list now */
    snprintf(buf, sizeof buf, "sites by %s", pv_siteopts_sort_name(a->sites.sort));
    pv_text(&a->font, x, y, PV_C_ACCENT, buf);
    char th[32];
@@ -573,6 +573,41 @@ void pv_panel_draw(struct pv_app *a)
       y = reuse_chart(a, st, x, y, w, ch / 2);
    }
    code_context(a, x, y, w, ymax);
+}
+
+/* ---- follow mode ------------------------------------------------------------------ */
+
+int pv_panel_follow(struct pv_app *a, double now)
+{
+   struct pv_view *v = &a->view;
+   struct pv_sites *s = &a->sites;
+   if (!v->follow || !s->sel_acc || !(s->sel || s->ncand))
+      return 0;
+   if (now < v->next_follow)
+      return 1;
+   v->next_follow = now + PV_FOLLOW_PERIOD;
+   pv_u64 lo = s->sel_lo, hi = s->sel_hi + 1;
+   int r = pv_regions_find(&a->model.regions, lo);
+   if (r >= 0 && hi > a->model.regions.r[r].end)
+      hi = a->model.regions.r[r].end;
+   const struct pv_block *b0 = pv_heap_find(&a->model.heap, lo);
+   const struct pv_block *b1 = pv_heap_find(&a->model.heap, hi - 1);
+   if (b0 && b0->addr < lo)
+      lo = b0->addr;
+   if (b1 && b1->addr + b1->size > hi)
+      hi = b1->addr + b1->size;
+   v->follow_lo = lo;
+   v->follow_hi = hi;
+   v->show_pending = 1;
+   if (v->autozoom) {
+      int sh = v->cell_shift;
+      while (sh < PV_MAX_CELL_SHIFT
+             && (long long)(((hi - 1) >> (v->col_shift + sh)) - (lo >> (v->col_shift + sh))) + 1
+                   > (long long)v->rows * 3 / 4)
+         sh++;
+      v->cell_shift = sh;
+   }
+   return 1;
 }
 
 /* ---- keys and clicks --------------------------------------------------------------- */

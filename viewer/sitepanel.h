@@ -45,6 +45,11 @@ int  pv_panel_click(struct pv_app *a, int x, int y);
  * show the card of the block there.  Returns 1 when something was there. */
 int  pv_panel_pick_at(struct pv_app *a, int x, int y);
 
+/* Follow mode with a site selected: keep what it accessed in view (the
+ * region of its lowest address, widened to whole heap blocks).  Returns 1
+ * when it decided (then the usual follow mode must not). */
+int  pv_panel_follow(struct pv_app *a, double now);
+
 /* The access site and the allocation stack of the cell under the mouse (or
  * of --hover=ADDR); returns 0 when neither is known. */
 int  pv_panel_context(struct pv_app *a, pv_u32 *site, pv_u32 *stack);

@@ -15,8 +15,8 @@
  * Fenwick tree) on top.  Only the selected site pays for increments, its
  * line table and the stride-over-time columns.  Measured (bench_sites.c):
  * ~15-25 ns per access on this machine, several times the ingest's own
- * cost.  So the analysis sheds load: when it takes over 40 % of the time
- * and the ring is over half full (the viewer falls behind the program),
+ * cost.  So the analysis sheds load: when it has taken over half the time
+ * with the ring over 3/4 full for 100 ms (the viewer is behind the program),
  * only one span of records (up to 256 KiB) in 2, 4 ... 64 is analysed; the others only keep threads, heap blocks and
  * the selection's highlight exact.  Counts are then of the analysed part
  * (the panel says how much), and a stride across a skipped span is one
@@ -44,6 +44,7 @@ struct pv_sites {
    pv_u64  span_no;
    pv_u32  shed_ms;            /* last look at shed */
    double  busy_s;             /* seconds spent here since */
+   int     behind;             /* windows in a row the viewer was behind */
 
    /* filters and order (the panel) */
    int     sort;               /* enum pv_sort_key (ACCESSES, BYTES, LINES) */
