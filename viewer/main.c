@@ -326,6 +326,7 @@ static int frame(struct pv_app *a)
        * place is re-created from the line counters) */
       a->view.next_follow = 0;
       read_addr_files(a);
+      pv_sites_resolve(&a->sites, &a->model);   /* --select-site=NAME or #RANK: now */
    }
    if (!pv_panel_follow(a, now))              /* a selected site: follow it */
       pv_view_follow_tick(&a->view, &a->model, now, a->heat.half_life_ms);

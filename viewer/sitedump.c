@@ -144,14 +144,16 @@ void pv_panel_dump(struct pv_app *a, FILE *out)
                  pct(st->reuse[b], tot));
       }
    }
-   fprintf(out, "stride-time span=%llu columns=%d\n", (unsigned long long)S->stt_span, S->stt_cols);
-   for (int c = 0; c < S->stt_cols; c++) {
+   const struct pv_stt *T = pv_sites_stt(S);
+   fprintf(out, "stride-time span=%llu columns=%d\n", (unsigned long long)(T ? T->span : 0),
+           T ? T->cols : 0);
+   for (int c = 0; T && c < T->cols; c++) {
       pv_u64 tot = 0, mx = 0;
       int best = -1;
       for (int b = 0; b < PV_STRIDE_BINS; b++) {
-         tot += S->stt[c][b];
-         if (S->stt[c][b] > mx) {
-            mx = S->stt[c][b];
+         tot += T->col[c][b];
+         if (T->col[c][b] > mx) {
+            mx = T->col[c][b];
             best = b;
          }
       }

@@ -84,6 +84,8 @@ static void refresh_list(struct pv_app *a, int force)
    int ended = a->in.state != PV_IN_RUNNING;
    if (!force && a->t_frame < p->next && !(ended && !p->final))
       return;
+   if (ended && !p->final)
+      pv_sites_resolve(&a->sites, &a->model);   /* a name's busiest site, a rank */
    p->final = ended;
    p->next = a->t_frame + 0.25;
    const struct pv_site_stats *l[PV_PANEL_LIST];
@@ -193,9 +195,10 @@ static int stride_time(struct pv_app *a, const struct pv_site_stats *st, int x, 
 {
    struct pv_font *f = &a->small;
    struct pv_sites *s = &a->sites;
+   const struct pv_stt *T = pv_sites_stt(s);
    char buf[128], b1[32];
    snprintf(buf, sizeof buf, "stride over time (%s accesses per column)",
-            pv_fmt_count(b1, sizeof b1, (double)s->stt_span));
+            pv_fmt_count(b1, sizeof b1, (double)(T ? T->span : 1)));
    pv_text(f, x, y, PV_C_DIM, buf);
    y += f->height + 2;
    SDL_Rect chart = { x, y, w, h };
@@ -205,9 +208,10 @@ static int stride_time(struct pv_app *a, const struct pv_site_stats *st, int x, 
    /* rows: the bins the columns use (the 12 fullest), in stride order */
    pv_u64 tot[PV_STRIDE_BINS];
    memset(tot, 0, sizeof tot);
-   for (int c = 0; c < s->stt_cols; c++)
+   int ncols = T ? T->cols : 0;
+   for (int c = 0; c < ncols; c++)
       for (int b = 0; b < PV_STRIDE_BINS; b++)
-         tot[b] += s->stt[c][b];
+         tot[b] += T->col[c][b];
    int rows[12], nr = 0, maxr = (h - 4) / f->height;
    if (maxr > 12) maxr = 12;
    if (maxr < 2) maxr = 2;
@@ -227,22 +231,22 @@ static int stride_time(struct pv_app *a, const struct pv_site_stats *st, int x, 
          rows[nr - 1] = b;
       }
    }
-   if (s->stt_cols > 0 && nr > 0) {
+   if (ncols > 0 && nr > 0) {
       int labw = pv_text_w(f, 13);
       int cw0 = w - labw - 6;
-      double cw = (double)(cw0 - 2) / s->stt_cols;
+      double cw = (double)(cw0 - 2) / ncols;
       int rh = (h - 4) / nr;
       if (rh > f->height + 4) rh = f->height + 4;
       int y0 = y + 2 + ((h - 4) - rh * nr) / 2;
       SDL_SetRenderDrawBlendMode(a->ren, SDL_BLENDMODE_NONE);
       for (int k = 0; k < nr; k++) {
          int b = rows[k], yy = y0 + k * rh;
-         for (int c = 0; c < s->stt_cols; c++) {
-            pv_u32 mx = 0, v = s->stt[c][b];
+         for (int c = 0; c < ncols; c++) {
+            pv_u32 mx = 0, v = T->col[c][b];
             if (!v)
                continue;
             for (int q = 0; q < PV_STRIDE_BINS; q++)
-               if (s->stt[c][q] > mx) mx = s->stt[c][q];
+               if (T->col[c][q] > mx) mx = T->col[c][q];
             double kk = 0.25 + 0.75 * (double)v / mx;
             struct pv_rgb col = pv_stride_bin_lo(b) < line ? C_SHORT : C_LONG;
             SDL_SetRenderDrawColor(a->ren, (Uint8)(col.r * kk), (Uint8)(col.g * kk),
@@ -439,7 +443,8 @@ static void block_card(struct pv_app *a)
    for (int i = 0; i < c.n; i++)
       if ((int)strlen(c.l[i].text) > maxlen) maxlen = (int)strlen(c.l[i].text);
    int w = pv_text_w(f, maxlen) + 24, h = c.n * f->height + 16;
-   int x = a->scr.map.x + 12, y = a->scr.map.y + 12;
+   int x = a->scr.map.x + 12, y = a->scr.map.y + a->scr.map.h - h - 12;
+   if (y < a->scr.map.y) y = a->scr.map.y;
    if (w > a->scr.W - x - 8) w = a->scr.W - x - 8;
    SDL_Rect box = { x, y, w, h };
    fill(a->ren, &box, PV_C_CARD, 240);
@@ -530,9 +535,7 @@ void pv_panel_draw(struct pv_app *a)
    if (rows > PV_PANEL_LIST) rows = PV_PANEL_LIST;
    if (rows < 3) rows = 3;
    int si = sel_index(a);
-   if (si >= 0 && si < p->first) p->first = si;
-   if (si >= p->first + rows) p->first = si - rows + 1;
-   if (p->first > p->n - rows) p->first = p->n - rows > 0 ? p->n - rows : 0;
+   p->first = si >= rows ? si - rows + 1 : 0;   /* from the top, the selection in view */
    p->list = (SDL_Rect){ R.x, y, R.w, rows * f->height };
    p->row_h = f->height;
    p->rows = rows;

@@ -20,7 +20,6 @@ int pv_sites_init(struct pv_sites *s, const struct pv_site_opts *o)
    s->f_region = o->f_region;
    s->inc_min = 1;
    s->inc_max = 0;
-   s->stt_span = 1;
    s->sel_lo = ~0ull;
    s->no_shed = o->full_analysis;
    if (o->select) {
@@ -218,20 +217,64 @@ void pv_sites_backfill(struct pv_sites *s, const struct pv_model *m)
 static void stt_reset(struct pv_sites *s)
 {
    memset(s->stt, 0, sizeof s->stt);
-   s->stt_span = 1;
-   s->stt_n = 0;
-   s->stt_cols = 0;
-   s->stt_have = 0;
+   s->nstt = 0;
 }
 
-static void stt_merge(struct pv_sites *s)
+static struct pv_stt *stt_for(struct pv_sites *s, pv_u32 site)
 {
-   for (int c = 0; c < PV_STT_COLS / 2; c++)
-      for (int b = 0; b < PV_STRIDE_BINS; b++)
-         s->stt[c][b] = s->stt[2 * c][b] + s->stt[2 * c + 1][b];
-   memset(s->stt[PV_STT_COLS / 2], 0, sizeof s->stt[0] * (PV_STT_COLS / 2));
-   s->stt_span *= 2;
-   s->stt_cols = PV_STT_COLS / 2;
+   for (int k = 0; k < s->nstt; k++)
+      if (s->stt[k].site == site)
+         return &s->stt[k];
+   struct pv_stt *t;
+   if (s->nstt == PV_STT_SLOTS) {
+      /* all in use (a name with many sites): a much busier site takes the
+       * quietest slot */
+      int q = 0;
+      for (int k = 1; k < s->nstt; k++)
+         if (s->stt[k].n < s->stt[q].n)
+            q = k;
+      const struct pv_site_stats *st = pv_analysis_site(s->an, site);
+      if (!st || st->accesses <= 2 * s->stt[q].n + 64)
+         return NULL;
+      t = &s->stt[q];
+      memset(t, 0, sizeof *t);
+   } else {
+      t = &s->stt[s->nstt++];
+   }
+   t->site = site;
+   t->span = 1;
+   return t;
+}
+
+const struct pv_stt *pv_sites_stt(const struct pv_sites *s)
+{
+   for (int k = 0; k < s->nstt; k++)
+      if (s->stt[k].site == s->sel)
+         return &s->stt[k];
+   return NULL;
+}
+
+static void stt_add(struct pv_stt *t, pv_u32 tid, pv_u64 addr)
+{
+   if (t->have && t->tid == tid) {
+      pv_u64 col = t->n / t->span;
+      if (col >= PV_STT_COLS) {
+         for (int c = 0; c < PV_STT_COLS / 2; c++)
+            for (int b = 0; b < PV_STRIDE_BINS; b++)
+               t->col[c][b] = t->col[2 * c][b] + t->col[2 * c + 1][b];
+         memset(t->col[PV_STT_COLS / 2], 0, sizeof t->col[0] * (PV_STT_COLS / 2));
+         t->span *= 2;
+         t->cols = PV_STT_COLS / 2;
+         col = t->n / t->span;
+      }
+      t->col[col][pv_stride_bin((pv_s64)(addr - t->last))]++;
+      if ((int)col + 1 > t->cols)
+         t->cols = (int)col + 1;
+      t->n++;
+   }
+   t->last = addr;
+   t->tid = tid;
+   t->have = 1;
 }
 
 static void selected_access(struct pv_sites *s, struct pv_model *m, unsigned t, pv_u32 site,
@@ -251,22 +294,9 @@ static void selected_access(struct pv_sites *s, struct pv_model *m, unsigned t, 
       for (pv_u64 l = l0; l <= l1 && l - l0 < 64; l++)
          line_touch(s, l, km);
    }
-   if (site == s->sel) {
-      if (s->stt_have && s->stt_tid == s->tid) {
-         pv_u64 col = s->stt_n / s->stt_span;
-         if (col >= PV_STT_COLS) {
-            stt_merge(s);
-            col = s->stt_n / s->stt_span;
-         }
-         s->stt[col][pv_stride_bin((pv_s64)(addr - s->stt_last))]++;
-         if ((int)col + 1 > s->stt_cols)
-            s->stt_cols = (int)col + 1;
-         s->stt_n++;
-      }
-      s->stt_last = addr;
-      s->stt_tid = s->tid;
-      s->stt_have = 1;
-   }
+   struct pv_stt *st = stt_for(s, site);
+   if (st)
+      stt_add(st, s->tid, addr);
    if (!s->inc_live || addr - m->vlo >= m->vspan)
       return;
    struct pv_cellinc *mi = m->inc;
@@ -505,9 +535,10 @@ void pv_sites_resolve(struct pv_sites *s, struct pv_model *m)
       s->sel = 0;
       size_t n = pv_sites_list(s, l, NULL, s->want_rank < 256 ? (size_t)s->want_rank : 256);
       s->sel = keep;
-      if (n >= (size_t)s->want_rank)
+      if (n >= (size_t)s->want_rank) {
          pv_sites_select(s, l[s->want_rank - 1]->site);
-      s->want_rank = 0;
+         s->want_rank = 0;
+      }
    } else if (s->ncand > 1) {
       /* several sites matched the name: the busiest */
       pv_u32 best = s->sel;
@@ -521,8 +552,7 @@ void pv_sites_resolve(struct pv_sites *s, struct pv_model *m)
       }
       if (best != s->sel) {
          /* keep the candidates lit; the panel shows the busiest */
-         s->sel = best;
-         stt_reset(s);
+         s->sel = best;                /* its stride over time is kept */
       }
    }
 }

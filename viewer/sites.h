@@ -30,6 +30,20 @@
 
 #define PV_STT_COLS  192       /* stride-over-time columns */
 #define PV_SEL_CAND  16        /* sites a name spec may match */
+#define PV_STT_SLOTS 4         /* ... of which this many get a stride-over-time series */
+
+/* stride over time of one site: column c holds the strides of its accesses
+ * [c * span, (c+1) * span) since it was selected; when the columns are all
+ * used, pairs merge and span doubles */
+struct pv_stt {
+   pv_u32  site;
+   pv_u32  col[PV_STT_COLS][PV_STRIDE_BINS];
+   pv_u64  span, n;            /* accesses per column, accesses seen */
+   int     cols;               /* columns in use */
+   pv_u64  last;               /* previous address (stride chain) */
+   pv_u32  tid;
+   int     have;
+};
 
 /* lifetime of a heap block, by allocation number */
 struct pv_life { pv_u64 acc_alloc, acc_free; pv_u32 ms_alloc, ms_free; };
@@ -70,14 +84,10 @@ struct pv_sites {
    long    inc_min, inc_max;
    int     inc_live;           /* increments are being collected */
 
-   /* stride over time of the selected site: column c holds the strides of
-    * accesses [c * span, (c+1) * span) of the site since it was selected */
-   pv_u32  stt[PV_STT_COLS][PV_STRIDE_BINS];
-   pv_u64  stt_span, stt_n;    /* accesses per column, accesses seen */
-   int     stt_cols;           /* columns in use */
-   pv_u64  stt_last;           /* previous address (stride chain) */
-   pv_u32  stt_tid;
-   int     stt_have;
+   /* stride over time of the selected site (or of the first candidates of
+    * a name) */
+   struct pv_stt stt[PV_STT_SLOTS];
+   int     nstt;
 
    /* the lines the selection accessed: open addressing on line + 1, with
     * the last access time (ms) and the kinds of its latest burst */
@@ -123,6 +133,9 @@ void pv_sites_take_inc(struct pv_sites *s, struct pv_model *m);
  * whose last access was by the selected site): for a selection made after
  * the accesses happened. */
 void pv_sites_backfill(struct pv_sites *s, const struct pv_model *m);
+
+/* The selected site's stride over time, NULL if none. */
+const struct pv_stt *pv_sites_stt(const struct pv_sites *s);
 
 /* Lifetime of allocation SEQ, NULL if not recorded. */
 const struct pv_life *pv_sites_life(const struct pv_sites *s, pv_u64 seq);
