@@ -443,7 +443,12 @@ static void block_card(struct pv_app *a)
    for (int i = 0; i < c.n; i++)
       if ((int)strlen(c.l[i].text) > maxlen) maxlen = (int)strlen(c.l[i].text);
    int w = pv_text_w(f, maxlen) + 24, h = c.n * f->height + 16;
+   /* at the bottom of the map, or at the top when the block is down there */
    int x = a->scr.map.x + 12, y = a->scr.map.y + a->scr.map.h - h - 12;
+   int row, col;
+   if (b && pv_view_locate(&a->view, &a->lay_applied, b->addr, &row, &col)
+       && pv_screen_row_y(&a->scr, row) > a->scr.map.y + a->scr.map.h / 2)
+      y = a->scr.map.y + 12;
    if (y < a->scr.map.y) y = a->scr.map.y;
    if (w > a->scr.W - x - 8) w = a->scr.W - x - 8;
    SDL_Rect box = { x, y, w, h };
