@@ -4,6 +4,10 @@
 # and the teaching demos.  The viewer prints the panel's numbers
 # (--dump-sites) and the block card (--block-card=WHAT) when it takes its
 # screenshot; litprobe.c counts the lit heat pixels of the map:
+#   unit-panel     test_panel.c, no window: the data side (strides, block,
+#                  lifetime) and the keys and clicks (p, Tab, Shift+Tab, n,
+#                  o, k, t, g, x, b, a click on a row) through pv_input_event;
+#                  a selection's increments replace the model's
 #   matrix-col     the column-major load's stride histogram peaks at the row
 #                  stride (N*8 = 1024: bin +1024..2047), in every column of
 #                  the stride over time too
@@ -64,6 +68,20 @@ if ! $CC -O1 -Wall -o "$tmp/litprobe" "$here/litprobe.c" $(pkg-config --cflags -
    exit 1
 fi
 export SDL_VIDEODRIVER=offscreen
+
+if want unit-panel; then
+   t=unit-panel
+   srcs=$(ls "$top"/viewer/*.c | grep -v '/main\.c$')
+   if $CC -O1 -g -Wall -std=gnu11 -I"$top/shared" -I"$top/viewer" -I"$top/regtest/viewer" \
+         $(pkg-config --cflags sdl2 SDL2_ttf SDL2_image) -o "$tmp/test_panel" "$here/test_panel.c" \
+         $srcs "$top/shared/pv_ring.c" "$top/shared/pv_symtab.c" "$top/shared/pv_analysis.c" \
+         $(pkg-config --libs sdl2 SDL2_ttf SDL2_image) -lm > "$tmp/tp.log" 2>&1 &&
+      "$tmp/test_panel" >> "$tmp/tp.log" 2>&1; then
+      ok "$t ($(tail -n 1 "$tmp/tp.log"))"
+   else
+      bad $t "see the log" "$tmp/tp.log"
+   fi
+fi
 
 # view NAME "VIEWER OPTIONS" PROGRAM ARGS...: $tmp/NAME.out, $tmp/NAME.png
 view() {
