@@ -100,6 +100,20 @@ static const char *site_text(struct pv_model *m, pv_u32 id, char *buf, size_t n)
 
 struct sc { pv_u32 site; pv_u64 lines; };
 
+/* the allocator's own code (chunk headers, free lists): not the program's
+ * use of the block */
+static int allocator_site(struct pv_model *m, pv_u32 id)
+{
+   static const char *files[] = { "malloc.c", "arena.c", "hooks.c", "morecore.c" };
+   const struct pv_site *st = pv_symtab_site(&m->sym, id);
+   if (!st)
+      return 0;
+   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+      if (!strcmp(pv_basename(st->file), files[i]))
+         return 1;
+   return strstr(st->obj, "vgpreload_") != NULL;
+}
+
 static int cmp_sc(const void *x, const void *y)
 {
    const struct sc *p = x, *q = y;
@@ -119,7 +133,8 @@ static int block_sites(struct pv_model *m, const struct pv_block_stats *b, struc
    for (pv_u64 l = l0; l <= l1 && l - l0 < SCAN_LINES; l++) {
       const struct pv_line *x = pv_stats_line(&m->stats, l << PV_LINE_SHIFT);
       (*scanned)++;
-      if (!x || !(x->reads | x->writes) || PV_LINE_KIND(x) >= PV_LK_KREAD)
+      if (!x || !(x->reads | x->writes) || PV_LINE_KIND(x) >= PV_LK_KREAD
+          || allocator_site(m, x->site))
          continue;
       int k;
       for (k = 0; k < n && tab[k].site != x->site; k++)
@@ -204,5 +219,5 @@ void pv_blockcard_build(struct pv_card *c, struct pv_sites *s, struct pv_model *
           site_text(m, top[k].site, buf, sizeof buf), (unsigned long long)top[k].lines,
           (unsigned long long)scanned);
    if (n)
-      add(c, PV_CS_DIM, "          (the site of each line's last access)");
+      add(c, PV_CS_DIM, "          (the site of each line's last access, the allocator's left out)");
 }
