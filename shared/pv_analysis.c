@@ -892,8 +892,9 @@ static void touch(struct pv_analysis *a, struct pv_block_stats *b, pv_u64 off, p
       }
       a->tot.bitmap_bytes += bytes;
    }
-   pv_u64 u0 = off / b->gran, u1 = (off + len - 1) / b->gran;
-   if ((u0 >> 3) == (u1 >> 3) && (u1 + 1) * b->gran <= b->size) {
+   unsigned gs = (unsigned)__builtin_ctzll(b->gran);     /* gran is a power of two */
+   pv_u64 u0 = off >> gs, u1 = (off + len - 1) >> gs;
+   if ((u0 >> 3) == (u1 >> 3) && ((u1 + 1) << gs) <= b->size) {
       /* the usual case: whole units within one bitmap byte */
       unsigned mask = ((2u << (u1 - u0)) - 1u) << (u0 & 7);
       unsigned fresh = mask & ~(unsigned)b->bitmap[u0 >> 3];
