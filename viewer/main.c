@@ -327,6 +327,8 @@ static int frame(struct pv_app *a)
       a->view.next_follow = 0;
       read_addr_files(a);
       pv_sites_resolve(&a->sites, &a->model);   /* --select-site=NAME or #RANK: now */
+      if ((a->sites.want && !a->sites.ncand) || a->sites.want_rank)
+         fprintf(stderr, "pervert-view: no site matches --select-site=%s\n", a->opts.site.select);
    }
    if (!pv_panel_follow(a, now))              /* a selected site: follow it */
       pv_view_follow_tick(&a->view, &a->model, now, a->heat.half_life_ms);

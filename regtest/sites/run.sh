@@ -31,7 +31,8 @@
 #                  source line, allocated at make_matrix (malloc line)
 #   reuse          --reuse: row-major load reuses its line at distance 0,
 #                  column-major at 64..127 lines (N = 128)
-#   options        bad values are refused with a message
+#   options        bad values are refused with a message; a --select-site
+#                  that matches nothing is reported
 # The runs use --analysis=full (no load shedding: exact counts on a busy
 # machine).  Environment: PERVERT_TOP, PERVERT_BUILD.  Exit status 0 when
 # nothing failed.  bench_sites.c (not run here) measures the analysis cost.
@@ -346,7 +347,11 @@ if want options; then
    for o in --sites --select-site --dump-sites --block-card --reuse --sites-sort; do
       grep -q -- "$o" "$tmp/help.out" || miss="$miss help:$o"
    done
-   if [ -z "$miss" ]; then ok "$t (bad values refused, --help lists the options)"
+   view $t-nomatch "--select-site=no_such_function --dump-sites" "$demos/matrix_rowcol" 16
+   grep -q "pervert-view: no site matches --select-site=no_such_function" "$tmp/$t-nomatch.out" ||
+      miss="$miss no-match-message"
+   grep -q "^selected none" "$tmp/$t-nomatch.out" || miss="$miss no-match-selected"
+   if [ -z "$miss" ]; then ok "$t (bad values refused, --help lists the options, a name that matches nothing is reported)"
    else bad $t "not refused or not listed:$miss" "$tmp/o.err"; fi
 fi
 
