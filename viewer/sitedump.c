@@ -3,6 +3,7 @@
  * tests.  Format, one item per line, NAME=VALUE fields, locations last:
  *
  *   map X Y W H                                       (the map's rectangle)
+ *   timeline X Y W H                                  (the timeline's)
  *   sites: sort=KEY thread=T kind=K region=R total=N shown=N accesses=N
  *          skipped=N                       (skipped: not analysed, load shedding)
  *   site RANK id=ID accesses=N bytes=N lines=N lines/access=F loads=N
@@ -92,6 +93,7 @@ void pv_panel_dump(struct pv_app *a, FILE *out)
    char th[16];
    snprintf(th, sizeof th, S->f_tid ? "%u" : "all", S->f_tid);
    fprintf(out, "map %d %d %d %d\n", a->scr.map.x, a->scr.map.y, a->scr.map.w, a->scr.map.h);
+   fprintf(out, "timeline %d %d %d %d\n", a->scr.tl.x, a->scr.tl.y, a->scr.tl.w, a->scr.tl.h);
    fprintf(out, "sites: sort=%s thread=%s kind=%s region=%s total=%llu shown=%zu "
            "accesses=%llu skipped=%llu\n",
            pv_siteopts_sort_name(S->sort), th, pv_siteopts_kind_name(S->f_kind),

@@ -19,6 +19,7 @@
 #   lit-store      with make_matrix's store selected: red only, same rows
 #   lit-none       with nothing selected, the same run lights the matrix
 #                  yellow (read + write) or other places too
+#   lit-timeline   the same for the timeline (view held on the matrix)
 #   filters        --sites-kind=store lists only storing sites (make_matrix
 #                  first); --sites-region=heap puts the three matrix sites on
 #                  top; --sites-sort=lines is ordered by lines
@@ -217,6 +218,36 @@ if want lit-none; then
    else
       bad $t "no screenshot" "$tmp/$t.out"
    fi
+fi
+
+# the timeline too: with the view held on the matrix (--follow=no --goto),
+# the selected store lights only red, the column-major load only green, both
+# in the matrix's rows; with no selection other rows and colours light up
+if want lit-timeline; then
+   t=lit-timeline
+   view $t-where "--select-site=matrix_rowcol.c:$COL --dump-sites" "$demos/matrix_rowcol" $N
+   lo=$(sed -n 's/^selected .* span=\(0x[0-9a-f]*\)-.*/\1/p' "$tmp/$t-where.out")
+   res= miss=
+   for sel in store col none; do
+      case $sel in store) o="--select-site=matrix_rowcol.c:$STORE" ;;
+                   col) o="--select-site=matrix_rowcol.c:$COL" ;; none) o= ;; esac
+      view $t-$sel "--follow=no --zoom=64 --goto=$lo --timeline-slice=1 --dump-sites $o" \
+         "$demos/matrix_rowcol" $N || { miss="$miss $sel:no-screenshot"; continue; }
+      tl=$(awk '$1 == "timeline" { print $2, $3, $4, $5 }' "$tmp/$t-$sel.out")
+      L=$("$tmp/litprobe" "$tmp/$t-$sel.png" $tl)
+      n=$(num "$L" lit) g=$(num "$L" green) r=$(num "$L" red) ymin=$(num "$L" ymin) ymax=$(num "$L" ymax)
+      band=$sel; [ $sel = none ] && band=store
+      blo=$(awk '$1 == "rect" && $2 == "lo" && NF == 6 { print $4 }' "$tmp/$t-$band.out")
+      bhi=$(awk '$1 == "rect" && $2 == "hi" && NF == 6 { print $4 + $6 - 1 }' "$tmp/$t-$band.out")
+      res="$res $sel: $n lit ($g green, $r red) rows $ymin..$ymax of ${blo:-?}..${bhi:-?};"
+      case $sel in
+      store) [ "$n" -gt 0 ] && [ "$r" = "$n" ] && [ "$ymin" -ge "${blo:-99999}" ] && [ "$ymax" -le "${bhi:--1}" ] || miss="$miss store" ;;
+      col)   [ "$n" -gt 0 ] && [ "$g" = "$n" ] && [ "$ymin" -ge "${blo:-99999}" ] && [ "$ymax" -le "${bhi:--1}" ] || miss="$miss col" ;;
+      none)  [ "$n" -gt 0 ] && { [ "$ymin" -lt "${blo:-0}" ] || [ "$ymax" -gt "${bhi:-99999}" ]; } &&
+             [ "$g" -gt 0 ] && [ "$g" != "$n" ] || miss="$miss none" ;;
+      esac
+   done
+   if [ -z "$miss" ]; then ok "$t ($res)"; else bad $t "failed:$miss;$res" "$tmp/$t-col.out"; fi
 fi
 
 # ---- filters and ranks -----------------------------------------------------------
