@@ -18,6 +18,7 @@
  *   source NO [>] TEXT                                 (the selected site's code)
  *   context access at|allocated at LOCATION          (with --hover=ADDR: the code
  *   context-source NO [>] TEXT                        context of ADDR)
+ *   hist X Y W H                                      (the stride histogram's chart)
  *   rect lo|hi X Y W H | offscreen                     (the cells of span's ends)
  *   block: LINE                                        (--block-card: the card)
  */
@@ -168,6 +169,9 @@ void pv_panel_dump(struct pv_app *a, FILE *out)
    int ns = pv_source_lines(pv_symtab_site(&a->model.sym, st->site), a->opts.site.source_ctx, sl, 21);
    for (int i = 0; i < ns; i++)
       fprintf(out, "source %u %s %s\n", sl[i].no, sl[i].is_target ? ">" : " ", sl[i].text);
+   if (a->panel.hist.w > 0)
+      fprintf(out, "hist %d %d %d %d\n", a->panel.hist.x, a->panel.hist.y, a->panel.hist.w,
+              a->panel.hist.h);
    if (S->sel_acc) {
       rect_of(a, out, "lo", S->sel_lo);
       rect_of(a, out, "hi", S->sel_hi);

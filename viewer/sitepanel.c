@@ -137,6 +137,7 @@ static int stride_hist(struct pv_app *a, const struct pv_site_stats *st, int x, 
    y += f->height + 2;
    SDL_Rect chart = { x, y, w, h };
    fill(a->ren, &chart, C_CHART, 255);
+   a->panel.hist = chart;
    int lo, hi;
    bin_range(st->hist, lb, &lo, &hi);
    int nb = hi - lo + 1;

@@ -30,6 +30,7 @@ struct pv_panel {
    int      row_h, rows;       /* list row height, rows shown */
    pv_u64   tids_seen;         /* thread ids seen (bit tid % 64) */
    int      final;             /* the list was made after the stream ended */
+   SDL_Rect hist;              /* where the stride histogram was drawn (tests) */
 };
 
 /* Width the panel takes in a W-pixel window (0 when closed). */

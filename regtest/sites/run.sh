@@ -12,6 +12,9 @@
 #                  stride (N*8 = 1024: bin +1024..2047), in every column of
 #                  the stride over time too
 #   matrix-row     the row-major load's peaks at the element size (+8..15)
+#   *-histogram    ... and the panel draws it so: orange bars only (jumps
+#                  to other lines) for the column-major load, green only
+#                  (within a line) for the row-major one (pngprobe counts)
 #   listwalk       the shuffled list's load: strides scattered (no bin with
 #                  half of them, both signs, 10+ bins); the array walk: +4..7
 #   lit-col        with the column-major load selected, the only lit map
@@ -64,9 +67,10 @@ if [ ! -x "$view" ] || [ ! -d "$build/vglib" ] || [ ! -x "$demos/matrix_rowcol" 
    echo "FAIL: the viewer, the tool or the demos are not built: ./configure && make" >&2
    exit 1
 fi
-if ! $CC -O1 -Wall -o "$tmp/litprobe" "$here/litprobe.c" $(pkg-config --cflags --libs sdl2 SDL2_image) \
-      2> "$tmp/cc.log"; then
-   bad build "cannot build litprobe" "$tmp/cc.log"
+if ! { $CC -O1 -Wall -o "$tmp/litprobe" "$here/litprobe.c" $(pkg-config --cflags --libs sdl2 SDL2_image) &&
+        $CC -O1 -Wall -o "$tmp/pngprobe" "$top/regtest/viewer/pngprobe.c" \
+           $(pkg-config --cflags --libs sdl2 SDL2_image); } 2> "$tmp/cc.log"; then
+   bad build "cannot build litprobe, pngprobe" "$tmp/cc.log"
    exit 1
 fi
 export SDL_VIDEODRIVER=offscreen
@@ -100,6 +104,22 @@ field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< "$1" | tr -d '~'; }
 # the line number of the demo source line containing TEXT
 line_of() { grep -n -F -m1 "$2" "$top/demos/$1" | cut -d: -f1; }
 
+# hist_colours NAME short|long: the drawn histogram has bars of that colour
+# only (green: strides within a line, orange: jumps to another line)
+hist_colours() {
+   local name=$1 want=$2 r sh lg
+   r=$(awk '$1 == "hist" { print $2, $3, $4, $5 }' "$tmp/$name.out")
+   if [ -z "$r" ]; then bad "$name-histogram" "no histogram drawn" "$tmp/$name.out"; return; fi
+   sh=$("$tmp/pngprobe" "$tmp/$name.png" count $r 80 220 110 6 | awk '{ print $2 }')
+   lg=$("$tmp/pngprobe" "$tmp/$name.png" count $r 255 150 60 6 | awk '{ print $2 }')
+   if { [ $want = short ] && [ "$sh" -gt 200 ] && [ "$lg" = 0 ]; } ||
+      { [ $want = long ] && [ "$lg" -gt 200 ] && [ "$sh" = 0 ]; }; then
+      ok "$name-histogram (drawn: $sh green, $lg orange bar pixels)"
+   else
+      bad "$name-histogram" "$sh green, $lg orange bar pixels; want $want only" "$tmp/$name.out"
+   fi
+}
+
 mr=$top/demos/matrix_rowcol.c
 COL=$(line_of matrix_rowcol.c 'next element: +N*8')
 ROW=$(line_of matrix_rowcol.c 'next element: +8 bytes')
@@ -123,6 +143,7 @@ if want matrix-col; then
          [ "${cnt:-0}" -ge $((N * N * 95 / 100)) ] && [ "$cols" -ge 16 ] && [ "$other" = 0 ] &&
          grep -q '>=line$' <<< "$(grep '^stride +1024..2047 ' "$tmp/$t.out")"; then
          ok "$t (dominant $dom, $cnt of $acc strides; $cols stride-time columns all +1024..2047)"
+         hist_colours $t long
       else
          bad $t "selected '$sel' dominant '$dom' count '$cnt' columns $cols (other $other)" "$tmp/$t.out"
       fi
@@ -141,6 +162,7 @@ if want matrix-row; then
          awk -v p="${dom#* }" 'BEGIN { exit !(p >= 99) }' && [[ $line == *"<line" ]] &&
          [ "$(awk '{ print $3 }' <<< "$line")" = $((N * N - 1)) ]; then
          ok "$t (dominant $dom: '$line')"
+         hist_colours $t short
       else
          bad $t "selected '$sel' stride line '$line'" "$tmp/$t.out"
       fi
