@@ -33,6 +33,11 @@ struct pv_panel {
    SDL_Rect hist;              /* where the stride histogram was drawn (tests) */
 };
 
+/* Re-sort the list (at most every 0.25 s unless FORCE); the index of the
+ * selected site in it (-1: not there). */
+void pv_panel_refresh(struct pv_app *a, int force);
+int  pv_panel_sel_index(const struct pv_app *a);
+
 /* Width the panel takes in a W-pixel window (0 when closed). */
 int  pv_panel_width(const struct pv_app *a, int W);
 /* After the screen layout (made W - width wide): full-width bars, the panel's rect. */
