@@ -230,11 +230,10 @@ enum pv_clreq {
    PV_CLREQ_MARK,                            /* const char* text */
    PV_CLREQ_TRACE_ON,
    PV_CLREQ_TRACE_OFF,
-   /* used by the preload's heap wrappers only */
+   /* a custom allocator's blocks (the program's malloc & friends and C++
+      new/delete are followed by the tool itself) */
    PV_CLREQ_ALLOC = PV_CLREQ_BASE + 0x100,   /* addr, size, kind */
-   PV_CLREQ_FREE,                            /* addr, kind */
-   PV_CLREQ_PRELOAD_HELLO                    /* the preload announces itself: returns 1
-                                                when heap tracking is on */
+   PV_CLREQ_FREE                             /* addr, kind */
 };
 
 #endif /* PV_PROTO_H */

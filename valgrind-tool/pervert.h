@@ -47,11 +47,11 @@ typedef enum {
    PERVERT_REQ_MARK,                                  /* + 2 */
    PERVERT_REQ_TRACE_ON,                              /* + 3 */
    PERVERT_REQ_TRACE_OFF,                             /* + 4 */
-   /* Used by pervert's own heap preload (vgpreload_pervert-*.so), not by
-      programs: listed so that every code has one definition to compare. */
+   /* A block of a custom allocator: (addr, size, kind) and (addr, kind),
+      kind as PV_ALLOC_* in shared/pv_proto.h.  The program's malloc &
+      friends and C++ new/delete need nothing: the tool follows them. */
    PERVERT_REQ_ALLOC = VG_USERREQ_TOOL_BASE('P', 'V') + 0x100,
-   PERVERT_REQ_FREE,                                  /* + 0x101 */
-   PERVERT_REQ_PRELOAD_HELLO                          /* + 0x102 */
+   PERVERT_REQ_FREE                                   /* + 0x101 */
 } PervertClientRequest;
 
 /* PERVERT_NAME_RANGE(addr, len, name)

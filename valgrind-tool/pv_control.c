@@ -27,9 +27,9 @@
  * ends within a block or so), and in fine mode by the gates (below).  A
  * run that ended any other way (system call, client request) is not held:
  * the next run is ended at once instead.  The one run that must not be
- * touched is the one that executes a no-redirection translation (the
- * heap wrappers call the real malloc that way; the scheduler asserts that
- * it runs): the block that jumps there calls pv_control_noredir, and the
+ * touched is the one that executes a no-redirection translation (function
+ * wrappers made with valgrind.h's CALL_FN_* macros call the original that
+ * way; the scheduler asserts that it runs): the block that jumps there calls pv_control_noredir, and the
  * next start_client_code of that thread leaves its run alone.
  *
  * Fine mode.  The normal instrumentation checks for room once per
@@ -239,11 +239,11 @@ Bool pv_control_noredir_pending(void)
 Bool pv_control_option(const HChar* arg)
 {
    const HChar* str;
-   if VG_BOOL_CLO(arg, "--start-paused", pv_clo_start_paused) {}
+   if (pv_bool_option(arg, "--start-paused", &pv_clo_start_paused)) {}
    else if VG_STR_CLO(arg, "--viewer-exit", str) {
       if (VG_(strcmp)(str, "resume") == 0) pv_clo_viewer_exit_kill = False;
       else if (VG_(strcmp)(str, "kill") == 0) pv_clo_viewer_exit_kill = True;
-      else VG_(fmsg_bad_option)(arg, "--viewer-exit takes 'resume' or 'kill'\n");
+      else pv_bad_value(arg, "it takes resume or kill");
    }
    else
       return False;

@@ -1,12 +1,13 @@
-/* pv_heap.c -- heap blocks, as reported by the preload's wrappers.
+/* pv_heap.c -- heap blocks, as seen at the allocator's functions.
  *
- * The preload (pv_preload.c) wraps malloc & friends and tells the tool, by
- * client request, about every block the program's own allocator hands out
- * and takes back.  Here each live block is remembered (address -> size,
+ * pv_heapfn.c sees the program's own malloc & friends called and return
+ * (pervert.h's client requests can report blocks of custom allocators
+ * too), and tells this file about every block handed out and taken back.
+ * Here each live block is remembered (address -> size,
  * allocation stack), and PV_REC_ALLOC / PV_REC_FREE records are sent.
  * A free of a block that is not known live is ignored: glibc frees its own
  * thread caches at thread exit, which the program never allocated through
- * the wrapped functions.  Like DHAT's dh_main.c, the live table is a
+ * the functions we follow.  Like DHAT's dh_main.c, the live table is a
  * VgHashTable keyed by the block's address.
  */
 #include "pub_tool_basics.h"
@@ -28,7 +29,6 @@ typedef struct _Block {
 static VgHashTable* live;
 static PoolAlloc*   blocks;    /* Block nodes: one malloc per block is too slow */
 static ULong n_allocs, n_frees, bytes_alloc, bytes_live, max_live;
-Bool pv_preload_seen;
 
 void pv_heap_init(void)
 {
@@ -57,7 +57,7 @@ void pv_heap_free(ThreadId tid, Addr a, UInt kind)
    VG_(freeEltPA)(blocks, b);
 }
 
-void pv_heap_alloc(ThreadId tid, Addr a, SizeT size, UInt kind)
+void pv_heap_alloc(ThreadId tid, Addr a, SizeT size, UInt kind, UInt stack)
 {
    if (a == 0) return;
    if (VG_(HT_lookup)(live, a))       /* lost a free somewhere: keep the table true */
@@ -65,7 +65,7 @@ void pv_heap_alloc(ThreadId tid, Addr a, SizeT size, UInt kind)
    Block* b = VG_(allocEltPA)(blocks);
    b->key = a;
    b->size = size;
-   b->stack = pv_stack_for_thread(tid);
+   b->stack = stack;
    VG_(HT_add_node)(live, b);
    n_allocs++;
    bytes_alloc += size;
@@ -81,8 +81,12 @@ void pv_heap_summary(void)
       VG_(umsg)("pervert: heap: not tracked (--track-heap=no)\n");
       return;
    }
-   if (!pv_preload_seen) {
-      VG_(umsg)("pervert: heap: no events (the heap preload was not loaded)\n");
+   if (!pv_heapfn_enabled) {
+      VG_(umsg)("pervert: heap: not tracked (statically linked program)\n");
+      return;
+   }
+   if (!pv_heapfn_any_found()) {
+      VG_(umsg)("pervert: heap: no events (no allocator functions were found)\n");
       return;
    }
    VG_(umsg)("pervert: heap: %'llu allocs, %'llu frees, %'llu bytes allocated, "

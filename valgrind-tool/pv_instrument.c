@@ -126,18 +126,27 @@ static void flush(PvState* s)
 /* The gate at the start of an instruction with K records.  Its exit
  * re-runs the instruction later, from the scheduler, where the program is
  * held. */
+/* if (*pcount + k > *plimit) helper(k): the shape of both checks below */
+static void call_if_over(PvState* s, const void* pcount, const void* plimit, ULong k,
+                         const HChar* name, void* helper)
+{
+   IRExpr* pc = IRExpr_Const(IRConst_U64((ULong)(HWord)pcount));
+   IRExpr* pl = IRExpr_Const(IRConst_U64((ULong)(HWord)plimit));
+   IRAtom* cnt = atomise(s, IRExpr_Load(Iend_LE, Ity_I64, pc), Ity_I64);
+   IRAtom* lim = atomise(s, IRExpr_Load(Iend_LE, Ity_I64, pl), Ity_I64);
+   IRAtom* end = atomise(s, IRExpr_Binop(Iop_Add64, cnt, IRExpr_Const(IRConst_U64(k))), Ity_I64);
+   IRAtom* over = atomise(s, IRExpr_Binop(Iop_CmpLT64U, lim, end), Ity_I1);
+   IRDirty* di = unsafeIRDirty_0_N(1, name, VG_(fnptr_to_fnentry)(helper),
+                                   mkIRExprVec_1(IRExpr_Const(IRConst_U64(k))));
+   di->guard = over;
+   addStmtToIRSB(s->sb, IRStmt_Dirty(di));
+}
+
 static void fine_gate(PvState* s, UInt k, Addr ip, Int offIP, Bool may_exit)
 {
    IRExpr* pacc = IRExpr_Const(IRConst_U64((ULong)(HWord)&pv_acc));
    IRExpr* plim = IRExpr_Const(IRConst_U64((ULong)(HWord)&pv_acc_lim));
-   IRAtom* acc = atomise(s, IRExpr_Load(Iend_LE, Ity_I64, pacc), Ity_I64);
-   IRAtom* lim = atomise(s, IRExpr_Load(Iend_LE, Ity_I64, plim), Ity_I64);
-   IRAtom* end = atomise(s, IRExpr_Binop(Iop_Add64, acc, IRExpr_Const(IRConst_U64(k))), Ity_I64);
-   IRAtom* over = atomise(s, IRExpr_Binop(Iop_CmpLT64U, lim, end), Ity_I1);
-   IRDirty* di = unsafeIRDirty_0_N(1, "pv_gate", VG_(fnptr_to_fnentry)(&pv_gate),
-                                   mkIRExprVec_1(IRExpr_Const(IRConst_U64(k))));
-   di->guard = over;
-   addStmtToIRSB(s->sb, IRStmt_Dirty(di));
+   call_if_over(s, &pv_acc, &pv_acc_lim, k, "pv_gate", (void*)&pv_gate);
    if (!may_exit) return;
    IRAtom* acc2 = atomise(s, IRExpr_Load(Iend_LE, Ity_I64, pacc), Ity_I64);
    IRAtom* lim2 = atomise(s, IRExpr_Load(Iend_LE, Ity_I64, plim), Ity_I64);
@@ -145,8 +154,8 @@ static void fine_gate(PvState* s, UInt k, Addr ip, Int offIP, Bool may_exit)
    addStmtToIRSB(s->sb, IRStmt_Exit(stop, Ijk_Yield, IRConst_U64((ULong)ip), offIP));
 }
 
-/* A block that jumps to a no-redirection translation (the heap wrappers
- * calling the real malloc) tells pv_control.c, which must leave the next
+/* A block that jumps to a no-redirection translation (a valgrind.h
+ * function wrapper calling its original) tells pv_control.c, which must leave the next
  * run of this thread alone. */
 static IRSB* mark_noredir(IRSB* sb)
 {
@@ -191,99 +200,55 @@ static UInt records_of(IRStmt* st)
    }
 }
 
-/* ---- the heap preload's report functions --------------------------- */
+/* ---- the allocator's functions (pv_heapfn.c) ----------------------- */
 
-/* The preload (pv_preload.c) reports heap events by calling two empty
- * functions.  Its own code is not traced; at the entry of those two
- * functions a helper call takes the arguments from the registers. */
-static VG_REGPARM(3) void heap_alloc_helper(UWord a, UWord size, UWord kind)
+/* Is the instruction at IMark STMT an allocator function's entry?  Only
+ * asked where a superblock starts and where VEX followed a jump or call
+ * inside one (the instruction addresses are not contiguous there). */
+static Int entry_at(IRStmt* st, Addr* prev_end)
 {
-   pv_heap_alloc(VG_(get_running_tid)(), a, size, (UInt)kind);
+   Addr a = (Addr)st->Ist.IMark.addr;
+   Bool jumped = a != *prev_end;
+   *prev_end = a + st->Ist.IMark.len;
+   return jumped ? pv_heapfn_at(a) : -1;
 }
 
-static VG_REGPARM(2) void heap_free_helper(UWord a, UWord kind)
+/* A block with no access records: only the allocator's entries and
+ * returns, if any. */
+static IRSB* heap_only(IRSB* sbIn)
 {
-   pv_heap_free(VG_(get_running_tid)(), a, (UInt)kind);
-}
-
-static IRAtom* get_reg(IRSB* sb, Int offset)
-{
-   IRTemp t = newIRTemp(sb->tyenv, Ity_I64);
-   addStmtToIRSB(sb, IRStmt_WrTmp(t, IRExpr_Get(offset, Ity_I64)));
-   return IRExpr_RdTmp(t);
-}
-
-static void add_heap_call(IRSB* sb, Addr entry, Bool is_alloc, const VexGuestLayout* layout)
-{
-   IRDirty* di;
-   /* The allocation stack is taken from the guest state: make the
-    * instruction pointer exact, and have SP and FP written back. */
-   addStmtToIRSB(sb, IRStmt_Put(offsetof(VexGuestAMD64State, guest_RIP),
-                                IRExpr_Const(IRConst_U64(entry))));
-   IRAtom* a0 = get_reg(sb, offsetof(VexGuestAMD64State, guest_RDI));
-   IRAtom* a1 = get_reg(sb, offsetof(VexGuestAMD64State, guest_RSI));
-   if (is_alloc) {
-      IRAtom* a2 = get_reg(sb, offsetof(VexGuestAMD64State, guest_RDX));
-      di = unsafeIRDirty_0_N(3, "heap_alloc_helper",
-                             VG_(fnptr_to_fnentry)(&heap_alloc_helper),
-                             mkIRExprVec_3(a0, a1, a2));
-   } else {
-      di = unsafeIRDirty_0_N(2, "heap_free_helper",
-                             VG_(fnptr_to_fnentry)(&heap_free_helper),
-                             mkIRExprVec_2(a0, a1));
-   }
-   di->nFxState = 3;
-   di->fxState[0].fx = Ifx_Read;
-   di->fxState[0].offset = offsetof(VexGuestAMD64State, guest_RSP);
-   di->fxState[0].size = 8;
-   di->fxState[1].fx = Ifx_Read;
-   di->fxState[1].offset = offsetof(VexGuestAMD64State, guest_RBP);
-   di->fxState[1].size = 8;
-   di->fxState[2].fx = Ifx_Read;
-   di->fxState[2].offset = offsetof(VexGuestAMD64State, guest_RIP);
-   di->fxState[2].size = 8;
-   for (Int k = 0; k < 3; k++) {
-      di->fxState[k].nRepeats = 0;
-      di->fxState[k].repeatLen = 0;
-   }
-   addStmtToIRSB(sb, IRStmt_Dirty(di));
-}
-
-static Addr heap_alloc_fn = 1, heap_free_fn = 1;   /* 1: not found yet */
-
-static Int heap_fn_at(Addr a)
-{
-   if (a == heap_alloc_fn) return 1;
-   if (a == heap_free_fn) return 2;
-   const HChar* name;
-   if (VG_(get_fnname_if_entry)(VG_(current_DiEpoch)(), a, &name)) {
-      if (VG_(strcmp)(name, "pervert_heap_event_alloc") == 0) { heap_alloc_fn = a; return 1; }
-      if (VG_(strcmp)(name, "pervert_heap_event_free") == 0)  { heap_free_fn = a; return 2; }
-   }
-   return 0;
-}
-
-static IRSB* pv_instrument_preload(IRSB* sbIn)
-{
-   if (!pv_clo_track_heap)
+   if (!pv_heapfn_enabled)
       return sbIn;
-   Bool any = False;
+   Addr prev_end = 0;
+   Bool any = sbIn->jumpkind == Ijk_Ret;
    for (Int i = 0; i < sbIn->stmts_used && !any; i++)
-      if (sbIn->stmts[i]->tag == Ist_IMark && heap_fn_at((Addr)sbIn->stmts[i]->Ist.IMark.addr))
+      if (sbIn->stmts[i]->tag == Ist_IMark && entry_at(sbIn->stmts[i], &prev_end) >= 0)
          any = True;
    if (!any)
       return sbIn;
    IRSB* sb = deepCopyIRSBExceptStmts(sbIn);
+   prev_end = 0;
    for (Int i = 0; i < sbIn->stmts_used; i++) {
       IRStmt* st = sbIn->stmts[i];
       addStmtToIRSB(sb, st);
       if (st->tag == Ist_IMark) {
-         Int which = heap_fn_at((Addr)st->Ist.IMark.addr);
-         if (which)
-            add_heap_call(sb, (Addr)st->Ist.IMark.addr, which == 1, NULL);
+         Int fn = entry_at(st, &prev_end);
+         if (fn >= 0)
+            pv_heapfn_add_entry(sb, fn, (Addr)st->Ist.IMark.addr);
       }
    }
+   pv_heapfn_add_return(sb);
    return sb;
+}
+
+/* Reserve room for N records and (re)load the record pointer. */
+static void room_check(PvState* s, UInt n)
+{
+   call_if_over(s, &pv_cur, &pv_lim, 16ULL * n, "pv_room_sb", (void*)&pv_room_sb);
+   IRExpr* pcur = IRExpr_Const(IRConst_U64((ULong)(HWord)&pv_cur));
+   s->base = newIRTemp(s->sb->tyenv, Ity_I64);
+   addStmtToIRSB(s->sb, IRStmt_WrTmp(s->base, IRExpr_Load(Iend_LE, Ity_I64, pcur)));
+   s->off = 0;
 }
 
 IRSB* pv_instrument(VgCallbackClosure* closure, IRSB* sbIn,
@@ -293,16 +258,14 @@ IRSB* pv_instrument(VgCallbackClosure* closure, IRSB* sbIn,
 {
    if (gWordTy != hWordTy)
       VG_(tool_panic)("host/guest word size mismatch");
-   if (pv_in_preload((Addr)vge->base[0]))
-      return mark_noredir(pv_instrument_preload(sbIn));
    if (!pv_tracing)
-      return mark_noredir(sbIn);
+      return mark_noredir(heap_only(sbIn));
 
    UInt n = 0;
    for (Int i = 0; i < sbIn->stmts_used; i++)
       if (sbIn->stmts[i]) n += records_of(sbIn->stmts[i]);
    if (n == 0)
-      return mark_noredir(sbIn);
+      return mark_noredir(heap_only(sbIn));
 
    PvState s;
    s.sb = deepCopyIRSBExceptStmts(sbIn);
@@ -322,20 +285,8 @@ IRSB* pv_instrument(VgCallbackClosure* closure, IRSB* sbIn,
    }
 
    /* The room check. */
-   ULong need = 16ULL * n;
-   IRExpr* pcur = IRExpr_Const(IRConst_U64((ULong)(HWord)&pv_cur));
-   IRExpr* plim = IRExpr_Const(IRConst_U64((ULong)(HWord)&pv_lim));
-   IRAtom* cur = atomise(&s, IRExpr_Load(Iend_LE, Ity_I64, pcur), Ity_I64);
-   IRAtom* lim = atomise(&s, IRExpr_Load(Iend_LE, Ity_I64, plim), Ity_I64);
-   IRAtom* end = atomise(&s, IRExpr_Binop(Iop_Add64, cur, IRExpr_Const(IRConst_U64(need))), Ity_I64);
-   IRAtom* full = atomise(&s, IRExpr_Binop(Iop_CmpLT64U, lim, end), Ity_I1);
-   IRDirty* di = unsafeIRDirty_0_N(1, "pv_room_sb", VG_(fnptr_to_fnentry)(&pv_room_sb),
-                                   mkIRExprVec_1(IRExpr_Const(IRConst_U64(need))));
-   di->guard = full;
-   addStmtToIRSB(s.sb, IRStmt_Dirty(di));
-   s.base = newIRTemp(s.sb->tyenv, Ity_I64);
-   addStmtToIRSB(s.sb, IRStmt_WrTmp(s.base,
-      IRExpr_Load(Iend_LE, Ity_I64, IRExpr_Const(IRConst_U64((ULong)(HWord)&pv_cur)))));
+   room_check(&s, n);
+   Addr prev_end = 0;
 
    for (; i < sbIn->stmts_used; i++) {
       IRStmt* st = sbIn->stmts[i];
@@ -353,6 +304,16 @@ IRSB* pv_instrument(VgCallbackClosure* closure, IRSB* sbIn,
                addStmtToIRSB(s.sb, st);
                if (k && s.fine)
                   fine_gate(&s, k, (Addr)st->Ist.IMark.addr, layout->offset_IP, may_exit);
+               Int fn = entry_at(st, &prev_end);
+               if (fn >= 0) {
+                  /* The helper may send records: reserve room again for
+                   * the rest of the block, after them. */
+                  pv_heapfn_add_entry(s.sb, fn, (Addr)st->Ist.IMark.addr);
+                  UInt rest = 0;
+                  for (Int j = i + 1; j < sbIn->stmts_used; j++)
+                     rest += records_of(sbIn->stmts[j]);
+                  if (rest) room_check(&s, rest);
+               }
             }
             break;
          case Ist_WrTmp: {
@@ -426,6 +387,7 @@ IRSB* pv_instrument(VgCallbackClosure* closure, IRSB* sbIn,
       }
    }
    flush(&s);
+   pv_heapfn_add_return(s.sb);
    return mark_noredir(s.sb);
 }
 

@@ -18,11 +18,12 @@
    - the memory the kernel reads or writes for the program in system
      calls (pv_space.c), from the core's pre_mem_read/post_mem_write
      hooks: lackey cannot see those.
-   - every heap block, from a preload library that WRAPS the program's
-     allocator (malloc, calloc, realloc, memalign & co., every C++
-     new/delete) and reports through client requests (pv_preload.c,
-     pv_heap.c), with its allocation stack.  The program keeps its own
-     allocator, so the map shows the heap layout it really gets.
+   - every heap block, seen at the entries and returns of the program's
+     own allocator functions (malloc, calloc, realloc, memalign & co.,
+     every C++ new/delete), which the instrumentation recognises by name
+     (pv_heapfn.c, pv_heap.c), with its allocation stack.  Nothing is
+     replaced or redirected: the program keeps its own allocator, so the
+     map shows the heap layout it really gets.
    - every change of the address space and every thread (pv_space.c).
    - code sites: each memory-touching instruction gets a small id, sent
      once with its function, file, line and object (pv_sites.c).
@@ -65,7 +66,6 @@ PV_SAME(PERVERT_REQ_TRACE_ON, PV_CLREQ_TRACE_ON);
 PV_SAME(PERVERT_REQ_TRACE_OFF, PV_CLREQ_TRACE_OFF);
 PV_SAME(PERVERT_REQ_ALLOC, PV_CLREQ_ALLOC);
 PV_SAME(PERVERT_REQ_FREE, PV_CLREQ_FREE);
-PV_SAME(PERVERT_REQ_PRELOAD_HELLO, PV_CLREQ_PRELOAD_HELLO);
 
 
 #ifndef PV_VERSION
@@ -106,36 +106,59 @@ static Bool parse_size(const HChar* s, ULong* out)
    return True;
 }
 
+/* A bad value of one of our options: one line, then exit like the core. */
+void pv_bad_value(const HChar* arg, const HChar* why)
+{
+   VG_(fmsg)("Bad option: %s (%s)\n", arg, why);
+   VG_(exit)(1);
+}
+
+/* NAME=yes|no: True if ARG is that option (*OUT set); a bad value exits. */
+Bool pv_bool_option(const HChar* arg, const HChar* name, Bool* out)
+{
+   SizeT n = VG_(strlen)(name);
+   if (VG_(strncmp)(arg, name, n) != 0 || arg[n] != '=')
+      return False;
+   const HChar* v = arg + n + 1;
+   if (VG_(strcmp)(v, "yes") == 0)      *out = True;
+   else if (VG_(strcmp)(v, "no") == 0)  *out = False;
+   else pv_bad_value(arg, "it takes yes or no");
+   return True;
+}
+
 static Bool pv_process_cmd_line_option(const HChar* arg)
 {
    const HChar* str;
-   Long depth;
-   if VG_BOOL_CLO(arg, "--track-heap", pv_clo_track_heap) {}
-   else if VG_BINT_CLO(arg, "--alloc-stack-depth", depth, 0, 255) {
+   if (pv_bool_option(arg, "--track-heap", &pv_clo_track_heap)) {}
+   else if VG_STR_CLO(arg, "--alloc-stack-depth", str) {
+      HChar* end;
+      Long depth = VG_(strtoll10)(str, &end);
+      if (str[0] == 0 || *end != 0 || depth < 0 || depth > 255)
+         pv_bad_value(arg, "it takes a number of frames from 0 to 255");
       pv_clo_stack_depth = (UInt)depth;
    }
-   else if VG_BOOL_CLO(arg, "--trace-at-start", pv_clo_trace_at_start) {}
+   else if (pv_bool_option(arg, "--trace-at-start", &pv_clo_trace_at_start)) {}
    else if (pv_control_option(arg)) {}       /* --start-paused, --viewer-exit */
    else if VG_STR_CLO(arg, "--viewer", str) {
       if (str[0] == 0)
-         VG_(fmsg_bad_option)(arg, "--viewer needs a command, or 'no'\n");
+         pv_bad_value(arg, "it needs a command, or 'no'");
       pv_clo_viewer = str;
       viewer_given = True;
    }
    else if VG_STR_CLO(arg, "--record", str) {
       if (str[0] == 0 || VG_(strchr)(str, ' '))
-         VG_(fmsg_bad_option)(arg, "--record needs a file name without spaces\n");
+         pv_bad_value(arg, "it needs a file name without spaces");
       clo_record = str;
    }
    else if VG_STR_CLO(arg, "--when-full", str) {
       if (VG_(strcmp)(str, "wait") == 0) pv_clo_drop = False;
       else if (VG_(strcmp)(str, "drop") == 0) pv_clo_drop = True;
-      else VG_(fmsg_bad_option)(arg, "--when-full takes 'wait' or 'drop'\n");
+      else pv_bad_value(arg, "it takes wait or drop");
    }
    else if VG_STR_CLO(arg, "--ring-size", str) {
       ULong v = 0;
       if (!parse_size(str, &v) || v < (1ULL << 20) || v > (1ULL << 32) || (v & (v - 1)))
-         VG_(fmsg_bad_option)(arg, "--ring-size takes a power of two from 1M to 4G, e.g. 64M\n");
+         pv_bad_value(arg, "it takes a power of two from 1M to 4G, e.g. 64M");
       pv_clo_ring_size = v;
    }
    else
@@ -150,7 +173,7 @@ static void pv_print_usage(void)
 "                              command is split on spaces and gets the ring as\n"
 "                              its last argument, e.g. --viewer='pervert-dump\n"
 "                              --lackey --output=trace.txt'; 'no' discards events\n"
-"    --track-heap=yes|no       report heap blocks (wrapping malloc & new) [yes]\n"
+"    --track-heap=yes|no       report heap blocks (malloc & co., C++ new) [yes]\n"
 "    --alloc-stack-depth=N     frames kept per allocation stack, 0..255 [12]\n"
 "    --when-full=wait|drop     ring full: wait for the consumer, or drop and\n"
 "                              count access events [wait]\n"
@@ -202,12 +225,9 @@ static Bool pv_handle_client_request(ThreadId tid, UWord* arg, UWord* ret)
    if (!VG_IS_TOOL_USERREQ('P', 'V', arg[0]))
       return False;
    switch (arg[0]) {
-      case PV_CLREQ_PRELOAD_HELLO:
-         pv_preload_seen = True;
-         *ret = pv_clo_track_heap ? 1 : 0;
-         return True;
       case PV_CLREQ_ALLOC:
-         if (pv_clo_track_heap) pv_heap_alloc(tid, arg[1], arg[2], (UInt)arg[3]);
+         if (pv_clo_track_heap) pv_heap_alloc(tid, arg[1], arg[2], (UInt)arg[3],
+                                              pv_stack_for_thread(tid, 0));
          *ret = 0;
          return True;
       case PV_CLREQ_FREE:
@@ -265,27 +285,6 @@ static void pv_atfork_child(ThreadId tid)  { pv_ring_forget_in_child(); pv_contr
 
 /* ---- start and end ---- */
 
-/* With --track-heap=no the preload must not be loaded at all (it would
- * change the program's memory layout).  The core put it into the
- * program's LD_PRELOAD before the tool could see its options; blank it out
- * there, before the dynamic linker reads it (spaces separate nothing). */
-static void unload_preload(void)
-{
-   HChar** env = VG_(client_envp);
-   for (Int i = 0; env && env[i]; i++) {
-      if (VG_(strncmp)(env[i], "LD_PRELOAD=", 11) != 0) continue;
-      HChar* p = VG_(strstr)(env[i], "vgpreload_pervert");
-      if (!p) return;
-      /* extend to the whole list entry */
-      HChar* s = p;
-      while (s > env[i] + 11 && s[-1] != ':') s--;
-      HChar* e = p;
-      while (*e && *e != ':') e++;
-      for (HChar* q = s; q < e; q++) *q = ' ';
-      return;
-   }
-}
-
 static Bool is_static_client(void)
 {
    Addr starts[4096];
@@ -312,10 +311,9 @@ UInt pv_info_flags(void)
 
 static void pv_post_clo_init(void)
 {
-   if (!pv_clo_track_heap)
-      unload_preload();
    pv_tracing = pv_clo_trace_at_start;
    static_client = is_static_client();
+   pv_heapfn_enabled = pv_clo_track_heap && !static_client;
    pv_sites_init();
    pv_heap_init();
    if (clo_record) {
@@ -334,7 +332,7 @@ static void pv_post_clo_init(void)
    pv_control_init();
    if (pv_clo_track_heap && static_client)
       VG_(umsg)("pervert: warning: %s is statically linked: heap events are unavailable "
-                "(the heap wrappers cannot be preloaded); accesses are still traced\n",
+                "(only a dynamically linked allocator is followed); accesses are still traced\n",
                 VG_(args_the_exename) ? VG_(args_the_exename) : "the program");
 }
 
@@ -364,15 +362,24 @@ static void pv_fini(Int exitcode)
    pv_space_summary();
    VG_(umsg)("pervert: sites: %'llu code sites, %'llu allocation stacks\n",
              pv_sites_count(), pv_stacks_count());
+   if (VG_(clo_verbosity) > 1) {
+      ULong hits, misses;
+      pv_stacks_memo_counts(&hits, &misses);
+      VG_(umsg)("pervert: allocation stacks: %'llu unwound, %'llu reused from the memo\n",
+                misses, hits);
+   }
    ULong ns = t_end - pv_ring_start_ns();
    ULong bytes = pv_ring_bytes();
    if (pv_ring_has_consumer() || pv_ring_consumer_left() || bytes > 0) {
       ULong secs10 = ns / 100000000ULL;      /* tenths of a second */
       ULong evps = ns ? (bytes / 16) * 1000000000ULL / ns : 0;
+      ULong w = pv_ring_wait_ns() / 1000000ULL, a = pv_ring_attach_ns() / 1000000ULL;
       VG_(umsg)("pervert: ring: %'llu bytes in %llu.%llu s (about %'llu events/s), "
                 "%'llu dropped%s\n", bytes, secs10 / 10, secs10 % 10, evps,
                 pv_ring_dropped(),
                 pv_ring_consumer_left() ? "; the viewer left before the end" : "");
+      VG_(umsg)("pervert: ring: waited %llu.%03llu s for room, %llu.%03llu s for the "
+                "consumer to start\n", w / 1000, w % 1000, a / 1000, a % 1000);
    } else {
       VG_(umsg)("pervert: no consumer (--viewer=no): %'llu access events discarded\n",
                 pv_ring_discarded());

@@ -163,17 +163,27 @@ static ULong ring_free(void)
 }
 
 /* Wait until the ring has FREE_NEEDED free bytes; False if the consumer left. */
+static ULong wait_ns, attach_ns;   /* time blocked on a full ring; waiting for the attach */
+
+ULong pv_ring_wait_ns(void)   { return wait_ns; }
+ULong pv_ring_attach_ns(void) { return attach_ns; }
+
 static Bool wait_for_free(ULong free_needed)
 {
    UInt spins = 0;
+   if (ring_free() >= free_needed)
+      return True;
+   ULong t0 = pv_now_ns();
    while (ring_free() < free_needed) {
       publish_now();
       if ((++spins & 63) == 0 && consumer_gone()) {
          consumer_went_away();
+         wait_ns += pv_now_ns() - t0;
          return False;
       }
       sleep_us(spins < 100 ? 20 : 200);
    }
+   wait_ns += pv_now_ns() - t0;
    return True;
 }
 
@@ -502,6 +512,7 @@ static void spawn_consumer(const HChar* cmd)
          fatal("the viewer did not attach to the ring within 60 s");
       sleep_us(1000);
    }
+   attach_ns = pv_now_ns() - t0;
    VG_(unlink)(ring_path);   /* the consumer has it mapped: nothing to leave behind */
 }
 

@@ -22,6 +22,8 @@
 #include "pub_tool_stacktrace.h"
 #include "pub_tool_wordfm.h"
 #include "pub_tool_hashtable.h"
+#include "pub_tool_machine.h"
+#include "libvex_guest_amd64.h"
 #include "pv_tool.h"
 
 static WordFM* sites;          /* ip -> site id */
@@ -38,7 +40,6 @@ typedef struct _StackNode {
 static VgHashTable* stacks;
 static UInt next_stack = 1;
 
-static Addr preload_lo = 1, preload_hi = 0;   /* empty until found */
 
 void pv_sites_init(void)
 {
@@ -103,8 +104,11 @@ static UInt site_lookup(Addr ip, Addr lookup)
 
 UInt pv_site_for_ip(Addr ip) { return site_lookup(ip, ip); }
 
+static void memo_forget_range(Addr a, SizeT len);
+
 void pv_sites_forget_range(Addr a, SizeT len)
 {
+   memo_forget_range(a, len);
    if (!sites || len == 0) return;
    Addr doomed[64];
    for (;;) {
@@ -118,22 +122,6 @@ void pv_sites_forget_range(Addr a, SizeT len)
          VG_(delFromFM)(sites, NULL, NULL, doomed[i]);
       if (n < 64) break;
    }
-   if (a <= preload_lo && preload_hi < a + len) { preload_lo = 1; preload_hi = 0; }
-}
-
-Bool pv_in_preload(Addr a)
-{
-   if (a >= preload_lo && a <= preload_hi) return True;
-   if (preload_hi >= preload_lo) return False;   /* known, and not in it */
-   NSegment const* seg = VG_(am_find_nsegment)(a);
-   if (!seg || !seg->hasX) return False;
-   const HChar* name = VG_(am_get_filename)(seg);
-   if (name && VG_(strstr)(name, "vgpreload_pervert")) {
-      preload_lo = seg->start;
-      preload_hi = seg->end;
-      return True;
-   }
-   return False;
 }
 
 ULong pv_sites_count(void)  { return next_site - 1; }
@@ -150,20 +138,14 @@ static UWord hash_ips(const Addr* ips, UInt n)
    return h;
 }
 
-UInt pv_stack_for_thread(ThreadId tid)
+/* The id of the stack IPS[0..GOT-1] minus its SKIP innermost frames. */
+static UInt intern_stack(const Addr* ips, UInt got, UInt skip)
 {
-   Addr ips[260];
-   UInt want = pv_clo_stack_depth + 4;
-   if (want > 256) want = 256;
-   if (pv_clo_stack_depth == 0) return 0;
-   UInt got = VG_(get_StackTrace)(tid, ips, want, NULL, NULL, 0);
-   /* Drop the wrapper's own frames (in the preload). */
-   UInt first = 0;
-   while (first < got && pv_in_preload(ips[first])) first++;
+   UInt first = skip < got ? skip : got;
    UInt depth = got - first;
    if (depth > pv_clo_stack_depth) depth = pv_clo_stack_depth;
    if (depth == 0) return 0;
-   Addr* fr = ips + first;
+   const Addr* fr = ips + first;
    UWord h = hash_ips(fr, depth);
    for (StackNode* n = VG_(HT_lookup)(stacks, h); n; n = n->next)
       if (n->key == h && n->depth == depth
@@ -192,3 +174,108 @@ UInt pv_stack_for_thread(ThreadId tid)
    pv_emit_done(pv_pad8(p, (UChar*)(s + depth)));
    return node->id;
 }
+
+/* ---- the stack memo ----
+ *
+ * Unwinding (CFI) is most of what an allocation costs, and programs
+ * allocate from the same few places again and again.  A memo entry keeps
+ * a trace with the registers it started from (thread, IP, SP, FP) and,
+ * for every outer frame, the stack slot its return address was read
+ * from: frame i's return address lies just below frame i's stack pointer
+ * (its caller's SP after the return), where the CFI of amd64 code, or a
+ * frame-pointer chain, puts it.  A later trace from the same registers
+ * whose slots all still hold the same return addresses is the same trace:
+ * the slots are re-read (a dozen loads) instead of unwinding again.
+ * A trace ends at the first frame whose return address is not found that
+ * way: past _start, the unwinder's frame-pointer guesses find garbage on
+ * the stack (and a signal frame, whose return address is in the signal
+ * context, ends an allocation stack too).  Entries of a thread are dropped
+ * when it exits, and entries whose slots lie in unmapped memory when
+ * it is unmapped. */
+
+#define MEMO_N    256           /* entries, a power of two */
+#define MEMO_MAXD 257           /* frames of a trace at most (256 + frame 0) */
+
+typedef struct {
+   ThreadId tid;                /* 0: empty */
+   UInt  got, id, skip;
+   Addr  ip, sp, fp;
+   Addr  lo, hi;                /* range of the slots */
+   Addr  slot[MEMO_MAXD];       /* where ips[i] + 1 was read, i >= 1 */
+   Addr  ra[MEMO_MAXD];
+} StackMemo;
+
+static StackMemo* memo;
+static ULong memo_hits, memo_misses;
+
+static UWord memo_index(ThreadId tid, Addr ip, Addr sp, Addr fp, UInt skip)
+{
+   UWord h = (ip * 0x9E3779B97F4A7C15ULL) ^ (sp * 0xC2B2AE3D27D4EB4FULL) ^ fp ^ tid ^ skip;
+   h ^= h >> 29;
+   return h & (MEMO_N - 1);
+}
+
+UInt pv_stack_for_thread(ThreadId tid, UInt skip)
+{
+   Addr ips[260], sps[260];
+   if (pv_clo_stack_depth == 0) return 0;
+   UInt want = pv_clo_stack_depth + skip;
+   if (want > 256) want = 256;
+   if (!memo)
+      memo = VG_(calloc)("pv.stackmemo", MEMO_N, sizeof(StackMemo));
+
+   Addr ip = VG_(get_IP)(tid), sp = VG_(get_SP)(tid), fp = 0;
+   VG_(get_shadow_regs_area)(tid, (UChar*)&fp, 0,
+                             offsetof(VexGuestAMD64State, guest_RBP), sizeof fp);
+   StackMemo* m = &memo[memo_index(tid, ip, sp, fp, skip)];
+   if (m->tid == tid && m->ip == ip && m->sp == sp && m->fp == fp && m->skip == skip
+       && m->got <= want) {
+      UInt i;
+      for (i = 1; i < m->got; i++)
+         if (*(const Addr*)m->slot[i] != m->ra[i])
+            break;
+      if (i == m->got) {
+         memo_hits++;
+         return m->id;
+      }
+   }
+   memo_misses++;
+
+   UInt got = VG_(get_StackTrace)(tid, ips, want, sps, NULL, 0);
+   /* Keep the frames whose return addresses are where the slots say; the
+    * first that is not ends the trace: past the program's first frame
+    * (_start) the unwinder's frame-pointer guesses find stack garbage. */
+   Addr lo = ~(Addr)0, hi = 0;
+   UInt i;
+   for (i = 1; i < got && i < MEMO_MAXD; i++) {
+      Addr slot = sps[i] - sizeof(Addr);
+      if (sps[i] < sp + sizeof(Addr) || *(const Addr*)slot != ips[i] + 1)
+         break;
+      m->slot[i] = slot;
+      m->ra[i] = ips[i] + 1;
+      if (slot < lo) lo = slot;
+      if (slot > hi) hi = slot;
+   }
+   got = i;
+   UInt id = intern_stack(ips, got, skip);
+   m->tid = tid; m->ip = ip; m->sp = sp; m->fp = fp; m->skip = skip;
+   m->got = got; m->id = id; m->lo = lo; m->hi = hi;
+   return id;
+}
+
+void pv_stacks_forget_thread(ThreadId tid)
+{
+   if (!memo) return;
+   for (UInt i = 0; i < MEMO_N; i++)
+      if (memo[i].tid == tid) memo[i].tid = 0;
+}
+
+static void memo_forget_range(Addr a, SizeT len)
+{
+   if (!memo) return;
+   for (UInt i = 0; i < MEMO_N; i++)
+      if (memo[i].tid && memo[i].hi >= a && memo[i].lo < a + len)
+         memo[i].tid = 0;
+}
+
+void pv_stacks_memo_counts(ULong* hits, ULong* misses) { *hits = memo_hits; *misses = memo_misses; }

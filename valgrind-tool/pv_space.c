@@ -210,6 +210,8 @@ static void thread_create(ThreadId parent, ThreadId child)
 static void thread_exit(ThreadId tid)
 {
    send3(PV_REC_THREAD_EXIT, tid, 0, 0, 0, 1);
+   pv_heapfn_thread_exit(tid);
+   pv_stacks_forget_thread(tid);
    if (running == tid) running = VG_INVALID_THREADID;
 }
 

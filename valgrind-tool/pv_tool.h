@@ -5,7 +5,8 @@
  *   pv_ring_prod.c   the producer side of the shared-memory ring, the consumer launch
  *   pv_instrument.c  VEX IR instrumentation: access records written inline
  *   pv_sites.c       code sites and allocation stacks, symbolised once
- *   pv_heap.c        heap blocks reported by the preload's wrappers
+ *   pv_heapfn.c      the allocator's functions: entries and returns seen by the instrumentation
+ *   pv_heap.c        live heap blocks, ALLOC/FREE records
  *   pv_space.c       the address space, threads and kernel accesses
  *   pv_control.c     the control channel: pause, step, slow motion
  * Records are laid out as shared/pv_proto.h says.
@@ -25,6 +26,9 @@ extern ULong        pv_clo_ring_size;       /* --ring-size */
 extern Bool         pv_clo_trace_at_start;  /* --trace-at-start */
 extern const HChar* pv_clo_viewer;          /* --viewer */
 extern Bool         pv_tracing;             /* access events are being instrumented */
+
+void pv_bad_value(const HChar* arg, const HChar* why);   /* one line, exit 1 */
+Bool pv_bool_option(const HChar* arg, const HChar* name, Bool* out);
 
 /* ---- the ring (pv_ring_prod.c) ---- */
 /* The generated code appends access records at pv_cur and calls
@@ -61,6 +65,8 @@ ULong  pv_ring_discarded(void);
 const volatile ULong* pv_ring_consumer_counts(void);
 Bool   pv_ring_consumer_left(void);     /* the consumer went away early */
 ULong  pv_ring_start_ns(void);
+ULong  pv_ring_wait_ns(void);          /* time the program waited for room */
+ULong  pv_ring_attach_ns(void);        /* time waiting for the consumer to attach */
 ULong  pv_now_ns(void);
 
 /* Small helpers to write a record: header + words + optional strings. */
@@ -78,18 +84,28 @@ void   pv_set_tracing(Bool on);
 /* ---- sites and stacks (pv_sites.c) ---- */
 void   pv_sites_init(void);
 UInt   pv_site_for_ip(Addr ip);           /* id, emitting a SITE record if new */
-UInt   pv_stack_for_thread(ThreadId tid); /* allocation stack id, emitting if new */
+UInt   pv_stack_for_thread(ThreadId tid, UInt skip); /* allocation stack id (minus SKIP
+                                                        innermost frames), emitting if new */
 void   pv_sites_forget_range(Addr a, SizeT len);
-Bool   pv_in_preload(Addr a);             /* is A in the heap-wrapper preload's code? */
+void   pv_stacks_forget_thread(ThreadId tid);  /* thread exit: drop its memo entries */
+void   pv_stacks_memo_counts(ULong* hits, ULong* misses);
 ULong  pv_sites_count(void);
 ULong  pv_stacks_count(void);
 
 /* ---- heap (pv_heap.c) ---- */
 void   pv_heap_init(void);
-void   pv_heap_alloc(ThreadId tid, Addr a, SizeT size, UInt kind);
+void   pv_heap_alloc(ThreadId tid, Addr a, SizeT size, UInt kind, UInt stack);
 void   pv_heap_free(ThreadId tid, Addr a, UInt kind);
 void   pv_heap_summary(void);
-extern Bool pv_preload_seen;
+
+/* ---- the allocator's functions, seen by the instrumentation (pv_heapfn.c) ---- */
+extern Bool pv_heapfn_enabled;          /* set at start: heap tracked */
+extern UInt pv_heapfn_open;             /* allocator calls open, all threads */
+Int    pv_heapfn_at(Addr a);            /* index of the allocator function entered at A, or -1 */
+void   pv_heapfn_add_entry(IRSB* sb, Int fn, Addr entry);
+void   pv_heapfn_add_return(IRSB* sb);  /* if SB ends in a return */
+void   pv_heapfn_thread_exit(ThreadId tid);
+Bool   pv_heapfn_any_found(void);
 
 /* ---- address space, threads, kernel accesses (pv_space.c) ---- */
 void   pv_space_init(void);               /* registers the track_* hooks */

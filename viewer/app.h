@@ -42,6 +42,14 @@ struct pv_app {
    pv_u32          *basebuf;
    int              base_w, base_h;
    double           base_next;
+   /* outlines of the live blocks in view, as [addr, end) pairs: finding
+      them walks the heap blocks in view (a million, zoomed out on a big
+      heap), so it is redone only when the heap or the view changed, and
+      never more often than keeps it under ~1/8 of the time */
+   pv_u64          *ol;
+   int              ol_n;
+   unsigned         ol_heap_gen, ol_view_gen;
+   double           ol_next;
    struct pv_font   font, small, big;
    struct pv_sites  sites;        /* per-site analysis (sites.c) */
    struct pv_panel  panel;        /* the sites panel (sitepanel.c) */
@@ -67,6 +75,7 @@ struct pv_app {
    pv_u64 sec_acc;
    double ingest_s, draw_s;       /* time spent in the last second */
    double ingest_acc, draw_acc;
+   double last_draw;              /* seconds the last frame took to draw */
    pv_u64 frames;
    double last_frame_t, worst_frame;
 

@@ -531,11 +531,18 @@ int main(int argc, char **argv)
                break;
          }
       }
-      /* behind?  spend more time ingesting, less drawing (down to ~7 frames
-       * a second when the ring is nearly full) */
+      /* behind?  spend more time ingesting, less drawing: at least 3 (ring
+       * half full) or 6 (three quarters) times as long as the last frame
+       * took to draw, so that a frame that is slow to draw (a million heap
+       * blocks in view) cannot hold the program back; at most half a
+       * second, so that the window still answers */
       double fill = a->in.attached && a->in.state == PV_IN_RUNNING ? pv_ingest_fill(&a->in) : 0;
       if (fill > 0.5) {
-         double until = pv_now() + (fill > 0.75 ? 0.13 : 0.06);
+         double span = fill > 0.75 ? 0.13 : 0.06;
+         double by_draw = a->last_draw * (fill > 0.75 ? 6 : 3);
+         if (by_draw > span)
+            span = by_draw > 0.5 ? 0.5 : by_draw;
+         double until = pv_now() + span;
          while (pv_ingest_fill(&a->in) > 0.2 && pv_now() < until
                 && !(a->in.access_limit && a->model.n_access >= a->in.access_limit)) {
             a->model.now = pv_now();
@@ -559,7 +566,8 @@ int main(int argc, char **argv)
          detach(a);
 
       done = frame(a);
-      a->draw_acc += pv_now() - t1;
+      a->last_draw = pv_now() - t1;
+      a->draw_acc += a->last_draw;
       if (frame_s > 0) {
          next_frame += frame_s;
          double now = pv_now();

@@ -118,7 +118,7 @@ void pv_mapdraw_base(struct pv_app *a, int force)
    line_touched(NULL, ~0ull);        /* forget the cached chunk: chunks come and go */
    if (!force && a->t_frame < a->base_next)
       return;                        /* at most ~15 times a second */
-   a->base_next = a->t_frame + 0.066;
+   double t0 = pv_now();
    m->base_dirty = 0;
    /* unmapped (gaps, the ends of partial rows): the window background;
     * mapped: black */
@@ -145,6 +145,10 @@ void pv_mapdraw_base(struct pv_app *a, int force)
       pv_heap_visit(&m->heap, m->vis[i].lo, m->vis[i].hi, base_block, &bc);
    }
    SDL_UpdateTexture(a->base, NULL, a->basebuf, w * 4);
+   /* next time: after 1/15 s, or 8 times what this took (a zoomed-out
+    * view of a million heap blocks), whichever is later */
+   double took = pv_now() - t0;
+   a->base_next = a->t_frame + (took * 8 > 0.066 ? (took * 8 > 1.0 ? 1.0 : took * 8) : 0.066);
 }
 
 /* ---- outlines --------------------------------------------------------- */
@@ -195,9 +199,15 @@ static void outline_range(struct pv_app *a, const struct pv_vis *v, pv_u64 addr,
 static void outline_block(void *ctx, const struct pv_block *b)
 {
    struct outline_ctx *oc = ctx;
-   if (oc->count++ >= MAX_OUTLINES)
+   pv_u64 end = b->addr + (b->size ? b->size : 1);
+   const struct pv_model *m = &oc->a->model;
+   if ((b->addr >> m->cell_shift) == ((end - 1) >> m->cell_shift))
+      return;                        /* within one cell: not outlined */
+   if (oc->count >= MAX_OUTLINES)
       return;
-   outline_range(oc->a, oc->v, b->addr, b->addr + (b->size ? b->size : 1));
+   oc->a->ol[2 * oc->count] = b->addr;
+   oc->a->ol[2 * oc->count + 1] = end;
+   oc->count++;
 }
 
 static void draw_outlines(struct pv_app *a)
@@ -221,13 +231,29 @@ static void draw_outlines(struct pv_app *a)
       for (unsigned i = 0; i < m->nvis; i++)
          outline_range(a, &m->vis[i], f->addr, f->addr + (f->size ? f->size : 1));
    }
-   /* live blocks */
-   struct outline_ctx oc = { a, NULL, 0, PV_C_OUTLINE, 255 };
-   color(a->ren, PV_C_OUTLINE, 255);
-   for (unsigned i = 0; i < m->nvis; i++) {
-      oc.v = &m->vis[i];
-      pv_heap_visit(h, m->vis[i].lo, m->vis[i].hi, outline_block, &oc);
+   /* live blocks: the set is found again only when the heap or the view
+    * changed, and not more often than keeps it under ~1/8 of the time (in
+    * between, the blocks found last are drawn where the view puts them) */
+   if (!a->ol)
+      a->ol = malloc(2 * MAX_OUTLINES * sizeof *a->ol);
+   if (a->ol && (h->gen != a->ol_heap_gen || m->view_gen != a->ol_view_gen)
+       && a->t_frame >= a->ol_next) {
+      double t0 = pv_now();
+      struct outline_ctx oc = { a, NULL, 0, PV_C_OUTLINE, 255 };
+      for (unsigned i = 0; i < m->nvis; i++) {
+         oc.v = &m->vis[i];
+         pv_heap_visit(h, m->vis[i].lo, m->vis[i].hi, outline_block, &oc);
+      }
+      a->ol_n = oc.count;
+      a->ol_heap_gen = h->gen;
+      a->ol_view_gen = m->view_gen;
+      double took = pv_now() - t0;
+      a->ol_next = a->t_frame + (took * 8 > 1.0 ? 1.0 : took * 8);
    }
+   color(a->ren, PV_C_OUTLINE, 255);
+   for (int k = 0; a->ol && k < a->ol_n; k++)
+      for (unsigned i = 0; i < m->nvis; i++)
+         outline_range(a, &m->vis[i], a->ol[2 * k], a->ol[2 * k + 1]);
    SDL_RenderSetClipRect(a->ren, NULL);
 }
 

@@ -71,6 +71,7 @@ int pv_model_set_view(struct pv_model *m, const struct pv_layout *L, int cell_sh
    m->vlo = lo;
    m->vspan = hi > lo ? hi - lo : 0;
    m->base_dirty = 1;
+   m->view_gen++;
    return 0;
 }
 

@@ -15,8 +15,8 @@ vg=${VALGRIND:-valgrind}
 if [ -n "${PV_VG_IN_PLACE:-}" ]; then
    vgip() { "$PV_VG_IN_PLACE" "$@"; }
 else
-   if [ ! -d "$build/vglib" ] || [ ! -e "$build/vglib/vgpreload_pervert-amd64-linux.so" ]; then
-      echo "FAIL: $build/vglib with pervert and its preload is missing: ./configure && make" >&2
+   if [ ! -e "$build/vglib/pervert-amd64-linux" ]; then
+      echo "FAIL: $build/vglib with pervert is missing: ./configure && make" >&2
       exit 1
    fi
    vgip() { VALGRIND_LIB=$build/vglib PERVERT_BINDIR=$build "$vg" "$@"; }
