@@ -377,7 +377,13 @@ void pv_sites_span(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_
          s->inc_n = s->inc ? m->inc_n : 0;
          s->inc_min = 1;
          s->inc_max = 0;
+      } else if (s->view_gen != m->view_gen && s->inc && s->inc_min <= s->inc_max) {
+         /* the view changed under increments not taken yet: they are stale */
+         memset(&s->inc[s->inc_min], 0, (size_t)(s->inc_max - s->inc_min + 1) * sizeof *s->inc);
+         s->inc_min = 1;
+         s->inc_max = 0;
       }
+      s->view_gen = m->view_gen;
       s->inc_live = s->inc && s->inc_n == m->inc_n && m->inc_n;
    }
    pv_u32 sel = s->sel, tid = s->tid;

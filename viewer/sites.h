@@ -83,6 +83,7 @@ struct pv_sites {
    size_t  inc_n;
    long    inc_min, inc_max;
    int     inc_live;           /* increments are being collected */
+   unsigned view_gen;          /* the model's view they were collected for */
 
    /* stride over time of the selected site (or of the first candidates of
     * a name) */
