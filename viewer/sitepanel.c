@@ -235,6 +235,8 @@ static void block_card(struct pv_app *a)
    for (int i = 0; i < c.n; i++)
       if ((int)strlen(c.l[i].text) > maxlen) maxlen = (int)strlen(c.l[i].text);
    int w = pv_text_w(f, maxlen) + 24, h = c.n * f->height + 16;
+   int tw = pv_text_w(&a->font, (int)strlen(c.l[0].text)) + 24 + 140;   /* title and bar */
+   if (w < tw) w = tw;
    /* at the bottom of the map, or at the top when the block is down there */
    int x = a->scr.map.x + 12, y = a->scr.map.y + a->scr.map.h - h - 12;
    int row, col;
@@ -242,7 +244,8 @@ static void block_card(struct pv_app *a)
        && pv_screen_row_y(&a->scr, row) > a->scr.map.y + a->scr.map.h / 2)
       y = a->scr.map.y + 12;
    if (y < a->scr.map.y) y = a->scr.map.y;
-   if (w > a->scr.W - x - 8) w = a->scr.W - x - 8;
+   int right = a->panel.open && a->panel.rect.w > 0 ? a->panel.rect.x : a->scr.W;
+   if (w > right - x - 8) w = right - x - 8;
    SDL_Rect box = { x, y, w, h };
    fill(a->ren, &box, PV_C_CARD, 240);
    outline(a->ren, &box, PV_C_ACCENT);
@@ -250,7 +253,7 @@ static void block_card(struct pv_app *a)
       pv_text_n(i == 0 ? &a->font : f, x + 12, y + 8 + i * f->height - (i == 0 ? 2 : 0),
                 i == 0 ? PV_C_ACCENT : style_color(c.l[i].style), c.l[i].text, (w - 20) / f->advance);
    /* the touched fraction as a bar */
-   if (b && b->touched_known && b->size) {
+   if (b && b->touched_known && b->size && w >= tw) {
       SDL_Rect bar = { x + w - 132, y + 10, 120, 8 };
       fill(a->ren, &bar, PV_C_UNTOUCHED, 255);
       SDL_Rect in = bar;
@@ -288,13 +291,20 @@ static int details(struct pv_app *a, const struct pv_site_stats *st, int x, int 
    return y + f->height + 6;
 }
 
+static void panel(struct pv_app *a);
+
 void pv_panel_draw(struct pv_app *a)
 {
    struct pv_panel *p = &a->panel;
+   if (p->open && p->rect.w > 0)
+      panel(a);
    if (p->block_open || p->block_what)
-      block_card(a);
-   if (!p->open || p->rect.w <= 0)
-      return;
+      block_card(a);                      /* over the map, next to the panel */
+}
+
+static void panel(struct pv_app *a)
+{
+   struct pv_panel *p = &a->panel;
    SDL_Rect R = p->rect;
    fill(a->ren, &R, C_PANEL, 255);
    struct pv_font *f = &a->small;

@@ -35,6 +35,8 @@
 #                  source line, allocated at make_matrix (malloc line)
 #   reuse          --reuse: row-major load reuses its line at distance 0,
 #                  column-major at 64..127 lines (N = 128)
+#   xvfb-keys      a real window (Xvfb, XTest): p opens the panel, Tab
+#                  selects the busiest site, its row and histogram appear
 #   options        bad values are refused with a message; a --select-site
 #                  that matches nothing is reported
 # The runs use --analysis=full (no load shedding: exact counts on a busy
@@ -384,6 +386,51 @@ if want reuse; then
       ok "$t (row-major: distance 0 for $r0%; column-major: fullest bin $cmax lines)"
    else
       bad $t "row-major distance 0: '$r0'%, column-major fullest bin '$cmax'" "$tmp/$t-col.out"
+   fi
+fi
+
+# ---- the real window under Xvfb: keys -----------------------------------------------
+# p opens the panel (the map and the timeline make room), Tab selects the
+# busiest site (make_matrix's store: stride +8..15, a green histogram bar),
+# o re-sorts, q closes; checked on `import` captures of the window
+if want xvfb-keys; then
+   t=xvfb-keys
+   if ! command -v xvfb-run > /dev/null || ! command -v import > /dev/null; then
+      printf 'SKIP  sites/%s (no xvfb-run or import)\n' $t; skip=$((skip + 1))
+   elif ! $CC -O1 -Wall -o "$tmp/xpoke" "$top/regtest/viewer/xpoke.c" -lX11 -l:libXtst.so.6 \
+          > "$tmp/xpoke.log" 2>&1; then
+      printf 'SKIP  sites/%s (cannot build xpoke)\n' $t; skip=$((skip + 1))
+   else
+      mkdir -p "$tmp/x"
+      cat > "$tmp/x/keys.sh" <<KS
+#!/bin/bash
+cd "$tmp/x"
+unset SDL_VIDEODRIVER
+"$vg" -q --tool=pervert --viewer="$view --size=1280x800 --analysis=full" \
+   "$demos/matrix_rowcol" $N > vg.out 2> vg.err &
+sleep 4
+import -window root before.png
+"$tmp/xpoke" key p sleep 800
+import -window root panel.png
+"$tmp/xpoke" key Tab sleep 800
+import -window root selected.png
+"$tmp/xpoke" key o sleep 600 key q sleep 500
+wait
+KS
+      chmod +x "$tmp/x/keys.sh"
+      timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" "$tmp/x/keys.sh" > "$tmp/x/log" 2>&1
+      x=$tmp/x
+      # panel background (26,29,38) on the right, selected row (70,60,30), green bars (80,220,110)
+      pb=$("$tmp/pngprobe" "$x/before.png" count 820 60 440 600 26 29 38 2 | awk '{ print $2 }')
+      pp=$("$tmp/pngprobe" "$x/panel.png" count 820 60 440 600 26 29 38 2 | awk '{ print $2 }')
+      sr=$("$tmp/pngprobe" "$x/selected.png" count 820 60 440 700 70 60 30 2 | awk '{ print $2 }')
+      gb=$("$tmp/pngprobe" "$x/selected.png" count 820 60 440 700 80 220 110 4 | awk '{ print $2 }')
+      if [ "${pb:-0}" -lt 20000 ] && [ "${pp:-0}" -gt 100000 ] && [ "${sr:-0}" -gt 2000 ] &&
+         [ "${gb:-0}" -gt 200 ] && grep -q "matrix_rowcol n=$N" "$x/vg.out"; then
+         ok "$t (p: $pp panel pixels, $pb before; Tab: $sr selected-row and $gb green bar pixels)"
+      else
+         bad $t "panel pixels before $pb after p $pp; after Tab: selected row $sr, green bars $gb" "$x/vg.err"
+      fi
    fi
 fi
 
