@@ -404,7 +404,7 @@ void pv_sites_span(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_
             s->skipped++;
          } else {
             pv_analysis_access(an, site, addr, size, t, tid);
-            if (__builtin_expect((s->n_access & 63) == 1, 0)
+            if (__builtin_expect((s->n_access & 1023) == 1, 0)
                 || site >= s->rmask_cap || !s->rmask[site])
                sample_region(s, m, site, addr);
          }

@@ -11,7 +11,7 @@
  *
  * Cost per access: one pv_analysis_access call (stride bin, distinct lines,
  * heap block lookup with a last-block cache, touched bitmap) plus a region
- * sample every 64th access; with --reuse, the reuse distance (a hash and a
+ * sample every 1024th access; with --reuse, the reuse distance (a hash and a
  * Fenwick tree) on top.  Only the selected site pays for increments, its
  * line table and the stride-over-time columns.  Measured (bench_sites.c):
  * ~15-25 ns per access on this machine, several times the ingest's own
