@@ -11,6 +11,8 @@
  *   selected id=ID accesses=N strides=N dominant=BIN P% line=64
  *        lit=N span=0xLO-0xHI at LOCATION             (lit: accesses of the
  *                                                     selection since selected)
+ *   selected-threads TID:N ...                         (its accesses by thread since
+ *                                                     it was selected, 8 threads at most)
  *   stride BIN N P% <line|>=line                       (non-empty bins)
  *   reuse BIN N P%                                     (with --reuse)
  *   stride-time span=N columns=N
@@ -128,6 +130,12 @@ void pv_panel_dump(struct pv_app *a, FILE *out)
            (unsigned long long)st->strides, lab, 100.0 * share, line,
            (unsigned long long)S->sel_acc, (unsigned long long)(S->sel_acc ? S->sel_lo : 0),
            (unsigned long long)(S->sel_acc ? S->sel_hi : 0), where(a, st->site, loc, sizeof loc));
+   if (S->nsel_tid) {
+      fprintf(out, "selected-threads");
+      for (int i = 0; i < S->nsel_tid; i++)
+         fprintf(out, " %u:%llu", S->sel_tid[i], (unsigned long long)S->sel_tid_n[i]);
+      fprintf(out, "\n");
+   }
    for (int b = 0; b < PV_STRIDE_BINS; b++) {
       if (!st->hist[b])
          continue;

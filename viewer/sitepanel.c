@@ -288,6 +288,15 @@ static int details(struct pv_app *a, const struct pv_site_stats *st, int x, int 
             st->accesses ? 100.0 * (double)st->heap_accesses / (double)st->accesses : 0.0,
             pv_threads_in_mask(st->tid_mask), pv_threads_in_mask(st->tid_mask) == 1 ? "" : "s");
    pv_text_n(f, x, y, PV_C_DIM, buf, room);
+   if (a->sites.nsel_tid > 1 && st->site == a->sites.sel) {
+      /* who ran it, since it was selected */
+      size_t k = (size_t)snprintf(buf, sizeof buf, "by thread:");
+      for (int i = 0; i < a->sites.nsel_tid && k < sizeof buf - 40; i++)
+         k += (size_t)snprintf(buf + k, sizeof buf - k, "  %u: %s", a->sites.sel_tid[i],
+                               pv_fmt_count(b1, sizeof b1, (double)a->sites.sel_tid_n[i]));
+      y += f->height;
+      pv_text_n(f, x, y, PV_C_DIM, buf, room);
+   }
    return y + f->height + 6;
 }
 

@@ -280,6 +280,15 @@ static void stt_add(struct pv_stt *t, pv_u32 tid, pv_u64 addr)
 static void selected_access(struct pv_sites *s, struct pv_model *m, unsigned t, pv_u32 site,
                             pv_u64 addr, unsigned size)
 {
+   if (site == s->sel) {
+      int k;
+      for (k = 0; k < s->nsel_tid && s->sel_tid[k] != s->tid; k++)
+         ;
+      if (k == s->nsel_tid && k < 8)
+         s->sel_tid[s->nsel_tid++] = s->tid;
+      if (k < 8)
+         s->sel_tid_n[k]++;
+   }
    if (s->f_tid && s->tid != s->f_tid)
       return;
    if (s->f_kind && (int)t != s->f_kind)
@@ -465,6 +474,8 @@ void pv_sites_select(struct pv_sites *s, pv_u32 site)
    s->sel_lo = ~0ull;
    s->sel_hi = 0;
    s->sel_acc = 0;
+   s->nsel_tid = 0;
+   memset(s->sel_tid_n, 0, sizeof s->sel_tid_n);
    if (s->lines)
       memset(s->lines, 0, s->lines_cap * sizeof *s->lines);
    s->lines_n = 0;

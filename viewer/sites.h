@@ -77,6 +77,9 @@ struct pv_sites {
    pv_u64  sel_lo, sel_hi;     /* lowest and highest address the selection
                                   accessed since it was selected (lo > hi: none) */
    pv_u64  sel_acc;            /* ... and its accesses (filters applied) */
+   pv_u32  sel_tid[8];         /* the selected site's accesses by thread since */
+   pv_u64  sel_tid_n[8];       /* it was selected (the first 8 threads) */
+   int     nsel_tid;
 
    /* the selection's increments (same geometry as the model's) */
    struct pv_cellinc *inc;

@@ -23,6 +23,9 @@
 #   lit-none       with nothing selected, the same run lights the matrix
 #                  yellow (read + write) or other places too
 #   lit-timeline   the same for the timeline (view held on the matrix)
+#   threads        false_sharing's adjacent counter: stride 0, 100000
+#                  accesses by each of two threads; thread 2's list has no
+#                  site of main
 #   filters        --sites-kind=store lists only storing sites (make_matrix
 #                  first); --sites-region=heap puts the three matrix sites on
 #                  top; --sites-sort=lines is ordered by lines
@@ -272,6 +275,27 @@ if want lit-timeline; then
       esac
    done
    if [ -z "$miss" ]; then ok "$t ($res)"; else bad $t "failed:$miss;$res" "$tmp/$t-col.out"; fi
+fi
+
+# ---- threads: false_sharing's adjacent counter, run by both workers --------------
+if want threads; then
+   t=threads
+   FS=$(line_of false_sharing.c '(*c)++;')
+   if view $t "--select-site=false_sharing.c:$FS --sites-thread=2 --dump-sites" "$demos/false_sharing" 100000; then
+      sel=$(grep -m1 '^selected ' "$tmp/$t.out")
+      thr=$(grep -m1 '^selected-threads ' "$tmp/$t.out")
+      hdr=$(grep -m1 '^sites: ' "$tmp/$t.out")
+      other=$(grep '^site ' "$tmp/$t.out" | grep -c 'at main (')
+      if [[ $sel == *"dominant=0 100.0%"* ]] && [[ $sel == *"at bump_adjacent (false_sharing.c:$FS)"* ]] &&
+         [[ $thr =~ ^selected-threads\ [0-9]+:100000\ [0-9]+:100000$ ]] && [[ $hdr == *"thread=2"* ]] &&
+         [ "$other" = 0 ]; then
+         ok "$t (stride 0; '$thr'; thread 2's list has no main)"
+      else
+         bad $t "'$sel' '$thr' '$hdr' ($other main sites in thread 2's list)" "$tmp/$t.out"
+      fi
+   else
+      bad $t "no screenshot" "$tmp/$t.out"
+   fi
 fi
 
 # ---- filters and ranks -----------------------------------------------------------
