@@ -892,7 +892,18 @@ static void touch(struct pv_analysis *a, struct pv_block_stats *b, pv_u64 off, p
       }
       a->tot.bitmap_bytes += bytes;
    }
-   pv_u64 u0 = off / b->gran, u1 = (off + len - 1) / b->gran;
+   unsigned gs = (unsigned)__builtin_ctzll(b->gran);     /* gran is a power of two */
+   pv_u64 u0 = off >> gs, u1 = (off + len - 1) >> gs;
+   if ((u0 >> 3) == (u1 >> 3) && ((u1 + 1) << gs) <= b->size) {
+      /* the usual case: whole units within one bitmap byte */
+      unsigned mask = ((2u << (u1 - u0)) - 1u) << (u0 & 7);
+      unsigned fresh = mask & ~(unsigned)b->bitmap[u0 >> 3];
+      if (fresh) {
+         b->bitmap[u0 >> 3] |= (pv_u8)fresh;
+         b->touched += (pv_u64)__builtin_popcount(fresh) * b->gran;
+      }
+      return;
+   }
    for (pv_u64 u = u0; u <= u1; u++) {
       pv_u8 bit = (pv_u8)(1u << (u & 7));
       if (!(b->bitmap[u >> 3] & bit)) {

@@ -90,22 +90,24 @@ struct pv_analysis_config {
 };
 
 struct pv_site_stats {
+   /* the fields used by every access first: two cache lines, then the
+    * histogram bin */
    pv_u32 site;                  /* site id (0: unknown / folded) */
    pv_u32 last_tid;
    pv_u64 accesses, bytes;
    pv_u64 loads, stores, modifies;
    pv_u64 straddles;             /* accesses that cover two or more lines */
    pv_u64 strides;               /* samples in hist (accesses - chain starts) */
-   pv_u64 hist[PV_STRIDE_BINS];  /* signed stride histogram */
    pv_u64 last_addr;
    pv_u64 heap_accesses;         /* accesses that fell in a tracked heap block */
-   pv_u64 reuse[PV_REUSE_BINS];  /* reuse distance histogram (if enabled) */
    pv_u64 tid_mask;              /* bit (tid % 64) for each thread that ran it */
    /* distinct lines: private, use pv_site_lines() */
-   pv_u32 nlines, cap_lines;
    pv_u64 last_line;             /* the line of the previous access (~0: none) */
+   pv_u32 nlines, cap_lines;
    pv_u64 *lineset;              /* open addressing, line number + 1 (0 empty) */
    pv_u8  *hll;                  /* PV_HLL_REGS registers once the set overflowed */
+   pv_u64 hist[PV_STRIDE_BINS];  /* signed stride histogram */
+   pv_u64 reuse[PV_REUSE_BINS];  /* reuse distance histogram (if enabled) */
 };
 
 struct pv_block_stats {

@@ -15,6 +15,8 @@
 #include "heat.h"
 #include "timeline.h"
 #include "text.h"
+#include "sites.h"
+#include "sitepanel.h"
 
 struct pv_app {
    struct pv_opts   opts;
@@ -49,6 +51,8 @@ struct pv_app {
    unsigned         ol_heap_gen, ol_view_gen;
    double           ol_next;
    struct pv_font   font, small, big;
+   struct pv_sites  sites;        /* per-site analysis (sites.c) */
+   struct pv_panel  panel;        /* the sites panel (sitepanel.c) */
 
    /* input */
    int    mouse_x, mouse_y, mouse_in_map;

@@ -116,10 +116,11 @@ static void captions(struct pv_app *a)
    pv_fmt_bytes(b2, sizeof b2, (pv_u64)a->view.cols << a->view.cell_shift);
    snprintf(buf, sizeof buf, "memory  %s per cell, %s per row", b1, b2);
    int y = s->map_head.y;
-   pv_text(&a->small, s->map_head.x, y, PV_C_DIM, buf);
+   int cw = pv_text(&a->small, s->map_head.x, y, PV_C_DIM, buf);
    const char *mode = a->view.follow ? (a->view.autozoom ? "follow + auto zoom" : "follow") : "";
-   pv_text(&a->small, s->map_head.x + s->map_head.w - pv_text_w(&a->small, (int)strlen(mode)),
-           y, PV_C_ACCENT, mode);
+   int mx = s->map_head.x + s->map_head.w - pv_text_w(&a->small, (int)strlen(mode));
+   if (mx > s->map_head.x + cw + 8)              /* a narrow map: no room */
+      pv_text(&a->small, mx, y, PV_C_ACCENT, mode);
    if (s->tl.w > 40) {
       snprintf(buf, sizeof buf, "timeline  %g ms per column", a->tl.slice_s * 1000.0);
       pv_text(&a->small, s->tl_head.x, y, PV_C_DIM, buf);
@@ -279,6 +280,11 @@ static void help(struct pv_app *a)
       "<  >             timeline: time per column shorter / longer",
       "c                show / hide code regions",
       "s  F12           save a screenshot (PNG named after the program and time)",
+      "p                sites panel: code sites, strides, reuse, source",
+      "Tab n / S-Tab N  select the next / previous site (or click it; x: none)",
+      "right click      select the site of the last access in that cell",
+      "o  t  k  g       sites: sort (accesses/bytes/lines); filter thread, kind, region",
+      "b                heap block card of the block under the mouse (or busiest)",
       "",
       "Mouse over a cell: address, region, heap block with allocation stack,",
       "last access with code site and thread, read/write counts.",

@@ -186,6 +186,8 @@ pv_u64 pv_ingest_run(struct pv_ingest *in, struct pv_model *m, double deadline)
       in->span_budget = 256u << 10;
       size_t used = pv_ingest_span(in, m, p, n, (pv_u64)(p - in->r.data), in->r.size, &bad);
       in->span_budget = 0;
+      if (in->on_span && used)
+         in->on_span(in->on_span_ctx, m, p, used, (pv_u64)(p - in->r.data), in->r.size);
       pv_reader_consume(&in->r, used);
       in->bytes += used;
       recs += used / 16;

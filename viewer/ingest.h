@@ -18,6 +18,10 @@ struct pv_ingest {
    pv_u64   bytes;              /* consumed so far */
    pv_u64   access_limit;       /* stop after this many accesses (0: none) */
    size_t   span_budget;        /* pv_ingest_span stops after this many bytes (0: none) */
+   /* called by pv_ingest_run with every span of records consumed (sites.c) */
+   void   (*on_span)(void *ctx, struct pv_model *m, const pv_u8 *p, size_t n,
+                     pv_u64 pos, pv_u64 data_size);
+   void    *on_span_ctx;
    char     error[160];
 };
 

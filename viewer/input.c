@@ -78,6 +78,8 @@ static void key(struct pv_app *a, const SDL_KeyboardEvent *k)
       if (c == SDLK_h || c == SDLK_F1 || c == SDLK_ESCAPE)
          return;
    }
+   if (pv_panel_key(a, c, shift))
+      return;
    int page = a->view.rows > 8 ? a->view.rows - 4 : 1;
    switch (c) {
    case SDLK_q:
@@ -210,12 +212,16 @@ void pv_input_event(struct pv_app *a, const SDL_Event *e)
       break;
    }
    case SDL_MOUSEBUTTONDOWN:
+      if (e->button.button == SDL_BUTTON_RIGHT)
+         pv_panel_pick_at(a, e->button.x, e->button.y);
       if (e->button.button != SDL_BUTTON_LEFT)
          break;
       if (a->show_help) {
          a->show_help = 0;
          break;
       }
+      if (pv_panel_click(a, e->button.x, e->button.y))
+         break;
       if (in_rect(&a->scr.scroll, e->button.x, e->button.y)
           || (e->button.x >= a->scr.scroll.x - 3 && e->button.x < a->scr.scroll.x + a->scr.scroll.w + 3
               && e->button.y >= a->scr.scroll.y && e->button.y < a->scr.scroll.y + a->scr.scroll.h)) {

@@ -107,9 +107,10 @@ static void screen_layout(struct pv_app *a)
 {
    int w, h;
    SDL_GetRendererOutputSize(a->ren, &w, &h);
-   pv_screen_layout(&a->scr, w, h, a->view.cols ? a->view.cols : a->opts.cols,
+   pv_screen_layout(&a->scr, w - pv_panel_width(a, w), h, a->view.cols ? a->view.cols : a->opts.cols,
                     a->font.height ? a->font.height : 16, a->font.advance ? a->font.advance : 8,
                     a->small.height ? a->small.height : 14);
+   pv_panel_place(a, w, h);
 }
 
 static int tl_columns(const struct pv_app *a)
@@ -290,6 +291,7 @@ static int frame(struct pv_app *a)
    if (a->model.inc_min <= a->model.inc_max)
       a->last_paint = now;
    pv_heat_decay(&a->heat, dt * 1000.0);
+   pv_sites_take_inc(&a->sites, &a->model);   /* a selected site: its accesses alone */
    pv_heat_add(&a->heat, &a->model);
    pv_timeline_accumulate(&a->tl, &a->model);
    pv_model_clear_inc(&a->model);
@@ -324,8 +326,12 @@ static int frame(struct pv_app *a)
        * place is re-created from the line counters) */
       a->view.next_follow = 0;
       read_addr_files(a);
+      pv_sites_resolve(&a->sites, &a->model);   /* --select-site=NAME or #RANK: now */
+      if ((a->sites.want && !a->sites.ncand) || a->sites.want_rank)
+         fprintf(stderr, "pervert-view: no site matches --select-site=%s\n", a->opts.site.select);
    }
-   pv_view_follow_tick(&a->view, &a->model, now, a->heat.half_life_ms);
+   if (!pv_panel_follow(a, now))              /* a selected site: follow it */
+      pv_view_follow_tick(&a->view, &a->model, now, a->heat.half_life_ms);
    update_layout(a);
    pv_view_settle(&a->view, &a->lay);
    apply_view(a);
@@ -339,6 +345,7 @@ static int frame(struct pv_app *a)
    if (shoot)
       pv_mapdraw_base(a, 1);          /* the untouched layer exactly as it is now */
    pv_mapdraw(a);
+   pv_panel_draw(a);
    pv_hud_draw(a);
 
    int done = 0;
@@ -346,6 +353,11 @@ static int frame(struct pv_app *a)
       char err[256];
       if (a->opts.nprobes || a->opts.have_hover || a->opts.probe_file)
          print_probes(a);
+      if (a->opts.site.dump)
+         pv_panel_dump(a, stdout);
+      if (a->opts.site.block)
+         pv_panel_dump_block(a, stdout);
+      fflush(stdout);
       /* grab now; main writes it, then lets go of the ring */
       a->shot = pv_shot_grab(a->ren, err, sizeof err);
       if (!a->shot) {
@@ -382,6 +394,13 @@ static int frame(struct pv_app *a)
    return done;
 }
 
+static void sites_span(void *ctx, struct pv_model *m, const pv_u8 *p, size_t n, pv_u64 pos,
+                       pv_u64 data_size)
+{
+   struct pv_app *a = ctx;
+   pv_sites_span(&a->sites, m, p, n, pos, data_size, pv_ingest_fill(&a->in));
+}
+
 static void set_title(struct pv_app *a)
 {
    static int done;
@@ -410,6 +429,14 @@ int main(int argc, char **argv)
       fprintf(stderr, "pervert-view: out of memory\n");
       return 2;
    }
+   if (pv_sites_init(&a->sites, &a->opts.site) != 0) {
+      fprintf(stderr, "pervert-view: out of memory\n");
+      return 2;
+   }
+   a->in.on_span = sites_span;
+   a->in.on_span_ctx = a;
+   a->panel.open = a->opts.site.panel;
+   a->panel.block_what = a->opts.site.block;
    a->in.access_limit = a->opts.after_accesses;
    a->headless = a->opts.screenshot != NULL;
    a->hover_forced = a->opts.have_hover;
@@ -571,6 +598,7 @@ int main(int argc, char **argv)
               (unsigned long long)(a->in.bytes / 16), (unsigned long long)a->in.bytes);
    pv_heat_destroy(&a->heat);
    pv_timeline_destroy(&a->tl);
+   pv_sites_free(&a->sites);
    pv_font_close(&a->font);
    pv_font_close(&a->small);
    pv_font_close(&a->big);

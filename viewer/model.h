@@ -43,6 +43,10 @@ struct pv_model {
    long        inc_min, inc_max;    /* touched cell range; min > max: none */
    int         base_dirty;          /* allocation or first touch: redo the base layer */
    unsigned    view_gen;            /* bumped by every pv_model_set_view */
+   /* sites.c, with a site selected: seed.c re-creates heat from the lines
+    * that site accessed (last access time and kinds, PV_KM_*) only */
+   int       (*sel_line)(const void *ctx, pv_u64 line, pv_u32 *t_ms, unsigned *kmask);
+   const void *sel_ctx;
 
    /* stream state */
    pv_u32 tid;

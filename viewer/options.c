@@ -42,8 +42,9 @@ void pv_opts_usage(void)
 "  --show-help            start with the key overlay shown (as after h)\n"
 "  --log-control          print a line to stderr when the program is held,\n"
 "                         stepped, resumed or slowed (for tests)\n"
-"  --help                 this text\n"
-"Keys: press h in the window.\n");
+"  --help                 this text\n");
+   pv_siteopts_usage();
+   printf("Keys: press h in the window.\n");
 }
 
 int pv_opts_read_addrs(const char *path, pv_u64 *out, int max)
@@ -103,6 +104,8 @@ int pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t er
    o->height = 800;
    o->fps = 60;
    o->slice_ms = 40;
+   pv_siteopts_defaults(&o->site);
+   int rc;
    for (int i = 1; i < argc; i++) {
       const char *a = argv[i];
       const char *v = strchr(a, '=');
@@ -209,6 +212,9 @@ int pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t er
          o->have_hover = 1;
       } else if (IS("--probe")) {
          if (parse_addr_list(o, v, err, errlen))
+            return -1;
+      } else if (a[0] == '-' && a[1] && (rc = pv_siteopts_parse(&o->site, a, v, err, errlen))) {
+         if (rc < 0)
             return -1;
       } else if (a[0] == '-' && a[1]) {
          snprintf(err, errlen, "unknown option '%s' (try --help)", a);

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include "pv_proto.h"
+#include "siteopts.h"
 
 #define PV_MAX_PROBES 64
 
@@ -32,6 +33,7 @@ struct pv_opts {
    int         stats;          /* --stats */
    int         show_help;      /* --show-help: start with the key overlay */
    int         log_control;    /* --log-control: a stderr line per control state change */
+   struct pv_site_opts site;   /* the sites panel's options (siteopts.h) */
    const char *ring;           /* the last argument */
 };
 

@@ -37,4 +37,14 @@ shot syscalls "--screenshot-after=834000 --zoom=64 --timeline-slice=5" "$demos/s
 shot hover "--screenshot-after=1500000 --zoom=16 --goto=0x4035a00 --hover=0x4035a48" "$demos/bst" 20000
 # the key overlay
 shot help "--screenshot-after=2000000 --show-help" "$demos/bst" 20000
+# the sites panel (p): a site selected lights the map alone; its stride
+# histogram, stride over time, reuse distance and source line
+line_of() { grep -n -F -m1 "$2" "$top/demos/$1" | cut -d: -f1; }
+shot sites-matrix "--screenshot-after=800000 --timeline-slice=2 --reuse --select-site=matrix_rowcol.c:$(line_of matrix_rowcol.c 'next element: +N*8')" \
+   "$demos/matrix_rowcol" 512
+shot sites-listwalk "--reuse --select-site=listwalk.c:$(line_of listwalk.c 's += p->value;')" \
+   "$demos/listwalk" 20000
+# the heap block card (b): 1000 of 4096 bytes touched
+shot block-leak "--sites --block-card=make_buffer --select-site=leak.c:$(line_of leak.c 'r->value[k] = id * k;')" \
+   "$demos/leak" 100
 ls -la "$out"

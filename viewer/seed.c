@@ -66,6 +66,16 @@ void pv_seed_heat(const struct pv_model *m, const struct pv_layout *L,
          pv_u32 tr = 0, tw = 0, tk = 0;
          for (pv_u64 l = clo >> PV_LINE_SHIFT; (l << PV_LINE_SHIFT) < chi; l++) {
             pv_u64 key = (l << PV_LINE_SHIFT) >> PV_CHUNK_SHIFT;
+            if (m->sel_line) {
+               /* a selected site: its own lines only */
+               pv_u32 t;
+               unsigned km;
+               if (!m->sel_line(m->sel_ctx, l, &t, &km))
+                  continue;
+               if ((km & PV_KM_READ) && (!tr || (pv_s32)(t - tr) > 0)) tr = t;
+               if ((km & PV_KM_WRITE) && (!tw || (pv_s32)(t - tw) > 0)) tw = t;
+               continue;
+            }
             if (key != ch_key) {
                ch = pv_stats_lookup(&m->stats, key);
                ch_key = key;

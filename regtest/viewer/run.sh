@@ -55,7 +55,7 @@ sdl_cflags=$(pkg-config --cflags sdl2 SDL2_image SDL2_ttf)
 sdl_libs=$(pkg-config --libs sdl2 SDL2_image SDL2_ttf)
 cflags="-O1 -g -Wall -std=gnu11 -I$repo/shared -I$repo/viewer $sdl_cflags"
 model_srcs=$(ls "$repo"/viewer/*.c | grep -v '/main\.c$')
-shared_srcs="$repo/shared/pv_ring.c $repo/shared/pv_symtab.c"
+shared_srcs="$repo/shared/pv_ring.c $repo/shared/pv_symtab.c $repo/shared/pv_analysis.c"
 build_log=$tmp/build.log
 if ! { $CC $cflags -o "$tmp/fakeprog" "$here/fakeprog.c" &&
        $CC $cflags -o "$tmp/pngprobe" "$here/pngprobe.c" $sdl_libs &&
