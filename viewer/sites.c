@@ -358,18 +358,18 @@ void pv_sites_span(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_
    if (!an)
       return;
    s->now_ms = m->now_ms;
-   /* load shedding, decided every 25 ms: shed more after 4 windows in a
-    * row in which the analysis took over half the time and the ring was
-    * over 3/4 full; less when the ring is nearly empty or the analysis took
-    * under 20 % */
+   /* load shedding, decided every 25 ms: shed more (analyse one span in
+    * 2, 4 ... 64) after 2 windows in a row in which the analysis took over
+    * 30 % of the time and the ring was over half full: the program must not
+    * wait for the viewer's analysis; less when the ring is nearly empty */
    double t0 = pv_now();
    if (!s->no_shed && m->now_ms - s->shed_ms >= 25) {
       double share = s->busy_s / ((m->now_ms - s->shed_ms) / 1000.0);
-      s->behind = fill > 0.75 && share > 0.5 ? s->behind + 1 : 0;
-      if (s->behind >= 4 && s->shed < 6) {
+      s->behind = fill > 0.5 && share > 0.3 ? s->behind + 1 : 0;
+      if (s->behind >= 2 && s->shed < 6) {
          s->shed++;
          s->behind = 0;
-      } else if ((fill < 0.2 || share < 0.2) && s->shed > 0) {
+      } else if (fill < 0.1 && s->shed > 0) {
          s->shed--;
       }
       s->shed_ms = m->now_ms;
