@@ -121,6 +121,7 @@ struct pv_trace_reader {
    char         *hdr_strings;  /* storage for prog/args */
    const char  **argv;
    pv_u64       *index;        /* complete files: chunk offsets (nchunks) */
+   pv_u64       *index_first;  /* ... and the first record of each */
    pv_u8        *comp, *xbuf, *raw;   /* buffers for one chunk */
    size_t        comp_cap, xbuf_cap, raw_cap;
    void         *dctx;         /* ZSTD_DCtx */
@@ -141,6 +142,20 @@ int  pv_trace_open_mem(struct pv_trace_reader *t, const void *mem, size_t len,
 int  pv_trace_next(struct pv_trace_reader *t, const pv_u8 **p, size_t *n,
                    char *err, size_t errlen);
 void pv_trace_close(struct pv_trace_reader *t);
+
+/* Seeking.  A chunk is named by its offset in the file, its number (from
+ * 0) and the index of its first record; pv_trace_next then reads that chunk
+ * next, with every check it makes when reading in order (a chunk that is
+ * not what the caller said is reported corrupt).  Complete files: the
+ * index gives the chunk holding any record (pv_trace_locate); incomplete
+ * ones: remember pv_trace_tell before each pv_trace_next while reading in
+ * order.  0, or -1 if the place is outside the file's chunks. */
+struct pv_trace_pos { pv_u64 offset, chunk, first_event; };
+void pv_trace_tell(const struct pv_trace_reader *t, struct pv_trace_pos *pos);
+int  pv_trace_seek(struct pv_trace_reader *t, const struct pv_trace_pos *pos);
+/* Complete files: the chunk holding record EVENT (the last chunk if EVENT
+ * is past the end).  0, or -1 (incomplete file, or no chunks). */
+int  pv_trace_locate(const struct pv_trace_reader *t, pv_u64 event, struct pv_trace_pos *pos);
 
 /* Fuzz targets only: when set, checksums are not checked (so that mutated
  * input reaches zstd and the decoder).  0 by default. */

@@ -4,6 +4,7 @@
 
 #include "pv_ring.h"
 #include "model.h"
+#include "pv_trace.h"
 
 enum pv_ingest_state {
    PV_IN_RUNNING = 0,   /* more may come */
@@ -18,6 +19,12 @@ struct pv_ingest {
    pv_u64   bytes;              /* consumed so far */
    pv_u64   access_limit;       /* stop after this many accesses (0: none) */
    size_t   span_budget;        /* pv_ingest_span stops after this many bytes (0: none) */
+   int      trace_clock;        /* replay: the model's clock follows the TIME records */
+   int      skip_symbols;       /* replay: SITE/STACK records are not kept (the
+                                   model shares another model's symbols) */
+   struct pv_trace_writer *rec; /* recording: what is read is also written here */
+   int      rec_failed;         /* the recording hit a write error (errno in rec_errno) */
+   int      rec_errno;
    char     error[160];
 };
 
