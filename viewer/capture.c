@@ -12,11 +12,13 @@
 #include "util.h"
 #include "video.h"
 
+/* a message in the status bar; headless runs print warnings and errors
+ * (SECS >= 5) on stderr instead */
 static void toast(struct pv_app *a, double secs, const char *fmt, const char *s1, const char *s2)
 {
    snprintf(a->toast, sizeof a->toast, fmt, s1, s2);
    a->toast_until = a->t_frame + secs;
-   if (a->headless)
+   if (a->headless && secs >= 5)
       fprintf(stderr, "pervert-view: %s\n", a->toast);
 }
 
@@ -122,7 +124,7 @@ int pv_capture_record_start(struct pv_app *a, const char *path)
    a->in.rec = w;
    a->in.rec_failed = 0;
    if (a->model.n_access || a->model.have_info)
-      toast(a, 4, "recording to %s (from now on: earlier records are not in it)%s",
+      toast(a, 5, "recording to %s (from now on: earlier records are not in it)%s",
             a->rec_path, "");
    else
       toast(a, 3, "recording to %s%s", a->rec_path, "");

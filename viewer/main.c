@@ -25,6 +25,7 @@
 #include "mapdraw.h"
 #include "player.h"
 #include "playback.h"
+#include "snapshot.h"
 #include "capture.h"
 #include "seed.h"
 #include "shot.h"
@@ -589,6 +590,10 @@ int main(int argc, char **argv)
    }
    /* the file is complete before the tool hears from us: it (and a script
     * waiting for valgrind) may exit as soon as we let go */
+   if (a->opts.print_hash) {
+      printf("model-hash %016llx\n", (unsigned long long)pv_model_hash(&a->model, 0));
+      fflush(stdout);
+   }
    if (a->shot) {
       char err[1100];
       if (pv_shot_write(a->shot, a->opts.screenshot, err, sizeof err) != 0) {

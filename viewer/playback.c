@@ -121,11 +121,17 @@ static int seek_test(struct pv_app *a)
       order[i] = order[j];
       order[j] = t;
    }
+   double worst = 0, sum = 0;
    for (int k = 0; k < n; k++) {
       int i = order[k];
       st.event = pos[i];
+      double t = pv_now();
       if (pv_replay_seek(rp, &a->model, &st) != 0)
          goto fail;
+      t = pv_now() - t;
+      sum += t;
+      if (t > worst)
+         worst = t;
       pv_u64 h = pv_model_hash(&a->model, 1);
       if (h != want[i] || rp->pos != pos[i]) {
          printf("seek-test: MISMATCH at event %llu: seek %016llx, play %016llx\n",
@@ -136,6 +142,8 @@ static int seek_test(struct pv_app *a)
    printf("seek-test: %d positions in %llu events (%zu snapshots, every %u chunks): %s\n", n,
           (unsigned long long)total, rp->nsnaps, rp->snap_every,
           bad ? "MISMATCHES" : "seeking gives the same model as playing");
+   fprintf(stderr, "seek-test: seek time mean %.1f ms, worst %.1f ms; snapshots %.1f MB\n",
+           sum / n * 1000, worst * 1000, rp->snap_bytes / 1048576.0);
    free(pos); free(want); free(order);
    return bad ? 1 : 0;
 fail:
