@@ -66,7 +66,7 @@ int pv_capture_video_stop(struct pv_app *a)
    int rc = pv_video_close(a->video, err, sizeof err);
    a->video = NULL;
    if (rc != 0) {
-      toast(a, 6, "video %s: %s", a->video_path, err);
+      toast(a, 6, "video %.200s: %.400s", a->video_path, err);
       if (!a->headless)
          fprintf(stderr, "pervert-view: video %s: %s\n", a->video_path, err);
    } else if (!a->video_fixed) {

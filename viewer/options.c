@@ -58,6 +58,7 @@ void pv_opts_usage(void)
 "  --model-hash-at=POS,.. print a hash of the model at each POS, seeking\n"
 "  --seek-test=N          compare seeking with playing at N positions\n"
 "  --print-model-hash     with --screenshot: print the model's hash\n"
+"  --list-marks           print the pervert.h marks: event, run time (ns), text\n"
 "  --snapshot-memory=MB   memory for seek snapshots (default 1024)\n"
 "  --help                 this text\n"
 "Keys: press h in the window.\n");
@@ -216,6 +217,8 @@ int pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t er
             snprintf(err, errlen, "--screenshot-after: want N accesses (N > 0) or Ns seconds, not '%s'", v);
             return -1;
          }
+      } else if (strcmp(a, "--list-marks") == 0) {
+         o->list_marks = 1;
       } else if (strcmp(a, "--print-model-hash") == 0) {
          o->print_hash = 1;
       } else if (IS("--record")) {
@@ -326,8 +329,9 @@ int pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t er
    }
    size_t rl = strlen(o->ring);
    o->replay = pv_trace_probe(o->ring) || (rl > 4 && strcmp(o->ring + rl - 4, ".pvt") == 0);
-   if (!o->replay && (o->render || o->from || o->to || o->hash_at || o->seek_test)) {
-      snprintf(err, errlen, "--render, --from, --to, --model-hash-at and --seek-test replay "
+   if (!o->replay && (o->render || o->from || o->to || o->hash_at || o->seek_test
+                      || o->list_marks)) {
+      snprintf(err, errlen, "--render, --from, --to, --model-hash-at, --seek-test and --list-marks replay "
                "a trace file: '%s' is not one", o->ring);
       return -1;
    }

@@ -42,6 +42,7 @@ struct pv_opts {
    const char *hash_at;        /* --model-hash-at=POS,POS...: print model hashes */
    int         seek_test;      /* --seek-test=N: seek vs play at N positions */
    int         print_hash;     /* --print-model-hash: with --screenshot */
+   int         list_marks;     /* --list-marks: print the pervert.h marks */
    size_t      snap_budget;    /* --snapshot-memory=MB */
    const char *ring;           /* the last argument */
 };

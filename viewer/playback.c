@@ -81,7 +81,7 @@ static int seek_test(struct pv_app *a)
    struct pv_replay *rp = &a->pl->rp;
    int n = a->opts.seek_test;
    pv_u64 total = rp->scanned;
-   pv_u64 *pos = malloc((size_t)n * sizeof *pos), *want = malloc((size_t)n * sizeof *want);
+   pv_u64 *pos = malloc((size_t)n * sizeof *pos), *want = calloc((size_t)n, sizeof *want);
    int *order = malloc((size_t)n * sizeof *order);
    if (!pos || !want || !order) {
       fprintf(stderr, "pervert-view: out of memory\n");
@@ -153,10 +153,18 @@ fail:
 
 int pv_playback_checks(struct pv_app *a)
 {
-   if (!a->opts.hash_at && !a->opts.seek_test)
+   if (!a->opts.hash_at && !a->opts.seek_test && !a->opts.list_marks)
       return -1;
    if (scan_all(a) != 0)
       return 1;
+   if (a->opts.list_marks) {
+      const struct pv_replay *rp = &a->pl->rp;
+      for (size_t i = 0; i < rp->nmarks; i++)
+         printf("mark %llu %llu %s\n", (unsigned long long)rp->marks[i].event,
+                (unsigned long long)rp->marks[i].time_ns, rp->marks[i].text);
+      if (!a->opts.hash_at && !a->opts.seek_test)
+         return 0;
+   }
    if (a->opts.seek_test)
       return seek_test(a);
    const char *q = a->opts.hash_at;

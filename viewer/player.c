@@ -51,7 +51,7 @@ static void after_jump(struct pv_app *a)
 static void report(struct pv_app *a, const char *what)
 {
    struct pv_player *p = a->pl;
-   snprintf(p->err, sizeof p->err, "%s: %s", what, p->rp.play_err);
+   snprintf(p->err, sizeof p->err, "%s: %.500s", what, p->rp.play_err);
    snprintf(a->toast, sizeof a->toast, "%s", p->err);
    a->toast_until = a->t_frame + 6.0;
    p->playing = 0;

@@ -45,8 +45,14 @@ int pv_replay_open(struct pv_replay *rp, const char *path, size_t snap_budget,
    rp->cur = -1;
    rp->snap_every = SNAP_EVERY_START;
    rp->snap_budget = snap_budget;
-   if (pv_trace_open(&rp->scan_r, path, err, errlen) != PV_TRACE_OK)
+   if (pv_trace_open(&rp->scan_r, path, err, errlen) != PV_TRACE_OK) {
+      if (!strstr(err, path)) {            /* name the file */
+         char why[512];
+         snprintf(why, sizeof why, "%s", err);
+         snprintf(err, errlen, "%s: %s", path, why);
+      }
       return -1;
+   }
    if (pv_trace_open(&rp->play_r, path, err, errlen) != PV_TRACE_OK) {
       pv_trace_close(&rp->scan_r);
       return -1;
