@@ -35,6 +35,8 @@ static void file_name(struct pv_app *a, char *buf, size_t n, const char *ext)
 static void video_start(struct pv_app *a, double now)
 {
    char err[600], note[600], path[512];
+   if (!a->video_path[0] && a->opts.video)
+      snprintf(a->video_path, sizeof a->video_path, "%s", a->opts.video);
    if (!a->video_path[0]) {
       file_name(a, path, sizeof path, pv_video_have_ffmpeg() ? "mp4" : "png");
       snprintf(a->video_path, sizeof a->video_path, "%s", path);
@@ -55,6 +57,8 @@ static void video_start(struct pv_app *a, double now)
       toast(a, 5, "%s%s", note, "");
    else if (!a->video_fixed)
       toast(a, 3, "recording video to %s%s", a->video_path, "");
+   if (a->opts.log_control && !a->video_fixed)
+      fprintf(stderr, "pervert-view: video: recording to %s\n", a->video_path);
 }
 
 int pv_capture_video_stop(struct pv_app *a)
@@ -73,6 +77,8 @@ int pv_capture_video_stop(struct pv_app *a)
       char frames[32];
       snprintf(frames, sizeof frames, "%ld", n);
       toast(a, 4, "saved %s (%s frames)", a->video_path, frames);
+      if (a->opts.log_control)
+         fprintf(stderr, "pervert-view: video: saved %s, %ld frames\n", a->video_path, n);
    }
    a->video_path[0] = 0;
    return rc;

@@ -46,8 +46,12 @@ void pv_opts_usage(void)
 "  --log-control          print a line to stderr when the program is held,\n"
 "                         stepped, resumed or slowed (for tests)\n"
 "  --record=FILE          write the stream to trace FILE while showing it\n"
+"                         (t starts/stops a recording named after the program)\n"
+"  --video=FILE           the file the v key records the window to (default:\n"
+"                         PROGRAM-DATE-TIME.mp4, .png without ffmpeg)\n"
 "Replay of a trace file (pervert-dump --record, --record, t key):\n"
 "  --speed=X              playback speed (run time x X; default 1)\n"
+"  --paused               start paused (space plays)\n"
 "  --screenshot=FILE      headless: the picture at --screenshot-after=POS\n"
 "                         (N accesses as live, or Ns seconds; default: the end)\n"
 "  --render=FILE          headless: a video of --from=POS to --to=POS at\n"
@@ -217,6 +221,8 @@ int pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t er
             snprintf(err, errlen, "--screenshot-after: want N accesses (N > 0) or Ns seconds, not '%s'", v);
             return -1;
          }
+      } else if (strcmp(a, "--paused") == 0) {
+         o->start_paused = 1;
       } else if (strcmp(a, "--list-marks") == 0) {
          o->list_marks = 1;
       } else if (strcmp(a, "--print-model-hash") == 0) {
@@ -227,6 +233,12 @@ int pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t er
             return -1;
          }
          o->record = v;
+      } else if (IS("--video")) {
+         if (!*v) {
+            snprintf(err, errlen, "--video: want a file name (.mp4 or .png)");
+            return -1;
+         }
+         o->video = v;
       } else if (IS("--render")) {
          if (!*v) {
             snprintf(err, errlen, "--render: want a file name (.mp4 or .png)");

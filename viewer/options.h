@@ -42,6 +42,8 @@ struct pv_opts {
    const char *hash_at;        /* --model-hash-at=POS,POS...: print model hashes */
    int         seek_test;      /* --seek-test=N: seek vs play at N positions */
    int         print_hash;     /* --print-model-hash: with --screenshot */
+   const char *video;          /* --video=FILE: where the v key's video goes */
+   int         start_paused;   /* --paused: a replay starts paused */
    int         list_marks;     /* --list-marks: print the pervert.h marks */
    size_t      snap_budget;    /* --snapshot-memory=MB */
    const char *ring;           /* the last argument */

@@ -290,7 +290,8 @@ static int window(struct pv_app *a)
       fprintf(stderr, "pervert-view: error: %s\n", p->rp.msg);
       return 1;
    }
-   p->playing = 1;
+   p->playing = !a->opts.start_paused;
+   pv_player_log_start(a);
    double last = pv_now();
    double frame_s = a->opts.fps > 0 ? 1.0 / a->opts.fps : 0;
    while (!a->quit) {

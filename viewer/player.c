@@ -1,6 +1,7 @@
 /* player.c -- replay controls and the time slider (see player.h). */
 #include "player.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +42,26 @@ void pv_player_layout(struct pv_app *a)
    a->pl->slider = (SDL_Rect){ 8, s->status.y - SLIDER_H - 4, s->W - 16, SLIDER_H };
 }
 
+/* --log-control: one stderr line per thing the player did (for tests) */
+static void plog(const struct pv_app *a, const char *fmt, ...)
+{
+   if (!a->opts.log_control)
+      return;
+   va_list ap;
+   va_start(ap, fmt);
+   fputs("pervert-view: replay: ", stderr);
+   vfprintf(stderr, fmt, ap);
+   fputc('\n', stderr);
+   va_end(ap);
+}
+
+void pv_player_log_start(const struct pv_app *a)
+{
+   const struct pv_player *p = a->pl;
+   plog(a, "slider %d %d %d %d, %s", p->slider.x, p->slider.y, p->slider.w, p->slider.h,
+        p->playing ? "playing" : "paused");
+}
+
 static void after_jump(struct pv_app *a)
 {
    struct pv_player *p = a->pl;
@@ -66,6 +87,8 @@ void pv_player_seek_event(struct pv_app *a, pv_u64 ev)
    if (pv_replay_seek(&p->rp, &a->model, &st) != 0)
       report(a, "seek");
    after_jump(a);
+   plog(a, "at event %llu, %llu accesses", (unsigned long long)p->rp.pos,
+        (unsigned long long)a->model.n_access);
 }
 
 void pv_player_seek_time(struct pv_app *a, pv_u64 t_ns)
@@ -91,6 +114,8 @@ static void step(struct pv_app *a, long long n)
    if (pv_replay_feed(&p->rp, &a->model, &st) < 0)
       report(a, "read");
    p->vt_ns = (double)a->model.time_ns;
+   plog(a, "at event %llu, %llu accesses", (unsigned long long)p->rp.pos,
+        (unsigned long long)a->model.n_access);
 }
 
 void pv_player_tick(struct pv_app *a, double wall_dt, double scan_budget_s)
@@ -122,6 +147,7 @@ void pv_player_tick(struct pv_app *a, double wall_dt, double scan_budget_s)
    if (rp->pos >= rp->scanned && rp->scan_state != PV_SCAN_RUNNING) {
       p->playing = 0;                 /* the end */
       p->vt_ns = (double)a->model.time_ns;
+      plog(a, "end at event %llu", (unsigned long long)rp->pos);
    } else if (rp->pos >= rp->scanned && p->vt_ns > (double)rp->scan.time_ns) {
       p->vt_ns = (double)rp->scan.time_ns;  /* wait for the scanner */
    }
@@ -207,6 +233,7 @@ static void jump_mark(struct pv_app *a, int fwd)
       return;
    }
    p->playing = 0;
+   plog(a, "mark '%s'", p->rp.marks[i].text);
    pv_player_seek_event(a, p->rp.marks[i].event + 1);    /* just after the MARK record */
    char buf[160];
    snprintf(buf, sizeof buf, "mark: %s", p->rp.marks[i].text);
@@ -224,6 +251,8 @@ int pv_player_key(struct pv_app *a, const SDL_KeyboardEvent *k)
       if (!p->playing && p->rp.pos >= n && p->rp.scan_state != PV_SCAN_RUNNING)
          pv_player_seek_event(a, 0);            /* at the end: from the start */
       p->playing = !p->playing;
+      plog(a, "%s at event %llu", p->playing ? "playing" : "paused",
+           (unsigned long long)p->rp.pos);
       return 1;
    case SDLK_r:
       if (shift) {
@@ -231,9 +260,11 @@ int pv_player_key(struct pv_app *a, const SDL_KeyboardEvent *k)
       } else if (p->speed_i > 0) {
          p->speed_i--;
       }
+      plog(a, "speed %g", pv_player_speed(p));
       return 1;
    case SDLK_BACKSPACE:
       p->speed_i = SPEED_1X;
+      plog(a, "speed %g", pv_player_speed(p));
       return 1;
    case SDLK_1: case SDLK_KP_1: step(a, shift ? -1 : 1); return 1;
    case SDLK_2: case SDLK_KP_2: step(a, shift ? -10 : 10); return 1;

@@ -37,6 +37,8 @@ void pv_player_seek_event(struct pv_app *a, pv_u64 ev);
 /* Move to run time T_NS. */
 void pv_player_seek_time(struct pv_app *a, pv_u64 t_ns);
 void pv_player_draw(struct pv_app *a);
+/* --log-control: say where the slider is and whether it plays */
+void pv_player_log_start(const struct pv_app *a);
 /* Key and mouse handling; 1 when the event was the player's. */
 int  pv_player_key(struct pv_app *a, const SDL_KeyboardEvent *k);
 int  pv_player_mouse(struct pv_app *a, const SDL_Event *e);

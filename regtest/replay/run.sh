@@ -267,6 +267,79 @@ if selected render-apng; then
    fi
 fi
 
+# ---- the window, driven by keys and the mouse (Xvfb) ----------------------------
+if selected window-keys; then
+   cc=${CC:-gcc}
+   if ! command -v xvfb-run > /dev/null; then
+      skipped window-keys "no xvfb-run"
+   elif ! $cc -O1 -Wall -o "$tmp/xpoke" "$top/regtest/viewer/xpoke.c" -lX11 -l:libXtst.so.6 \
+           > "$tmp/xpoke.log" 2>&1; then
+      skipped window-keys "cannot build xpoke (libX11, libXtst)"
+   else
+      have_ff=0
+      command -v ffmpeg > /dev/null && command -v ffprobe > /dev/null && have_ff=1
+      vid=$tmp/win.mp4
+      [ $have_ff = 1 ] || vid=$tmp/win.png
+      cat > "$tmp/wk.sh" <<WK
+#!/bin/bash
+unset SDL_VIDEODRIVER
+log=$tmp/wk.err
+# wait_log N PATTERN: until the log has N lines matching PATTERN (30 s at most)
+wait_log() {
+   for i in \$(seq 300); do
+      [ "\$(grep -c -- "\$2" "\$log")" -ge "\$1" ] && return 0
+      sleep 0.1
+   done
+   echo "timed out waiting for \$1 x '\$2'" >> "$tmp/wk.out"
+   return 1
+}
+"$view" --paused --log-control --size=1280x800 --video="$vid" "$ann" > "$tmp/wk.out" 2> "\$log" &
+vp=\$!
+wait_log 1 "replay: slider .* paused" &&
+"$tmp/xpoke" key 4 && wait_log 1 "replay: at event 1000," &&
+"$tmp/xpoke" key 3 && wait_log 1 "replay: at event 1100," &&
+"$tmp/xpoke" key comma && wait_log 1 "replay: at event 1099," &&
+"$tmp/xpoke" key m && wait_log 1 "replay: mark 'phase 1" &&
+"$tmp/xpoke" key m && wait_log 1 "replay: mark 'phase 2" &&
+sl=\$(sed -n 's/.*replay: slider \([0-9]*\) \([0-9]*\) \([0-9]*\) \([0-9]*\),.*/\1 \2 \3 \4/p' "\$log") &&
+set -- \$sl &&
+"$tmp/xpoke" move \$((\$1 + \$3 / 2)) \$((\$2 + \$4 / 2)) sleep 100 click sleep 300 &&
+"$tmp/xpoke" key v && wait_log 1 "video: recording to" &&
+"$tmp/xpoke" key space && wait_log 1 "replay: playing at" &&
+"$tmp/xpoke" sleep 1500 key v && wait_log 1 "video: saved" &&
+"$tmp/xpoke" key q
+wait \$vp
+echo "status \$?" >> "$tmp/wk.out"
+WK
+      chmod +x "$tmp/wk.sh"
+      timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" "$tmp/wk.sh" > "$tmp/wk.log" 2>&1
+      e=$tmp/wk.err msg=
+      total=$("$view" --model-hash-at=999999999 "$ann" 2>/dev/null | awk '{ print $3 }')
+      marks=$("$view" --list-marks "$ann" | awk '{ print $2 + 1 }' | tr '\n' ' ')
+      jumps=$(grep -A1 "replay: mark" "$e" | sed -n 's/.*replay: at event \([0-9]*\),.*/\1/p' | tr '\n' ' ')
+      click=$(grep -A2 "replay: mark 'phase 2" "$e" | sed -n 's/.*replay: at event \([0-9]*\),.*/\1/p' | sed -n 2p)
+      frames=$(sed -n 's/.*video: saved .*, \([0-9]*\) frames$/\1/p' "$e")
+      grep -q "^timed out" "$tmp/wk.out" && msg=$(grep "^timed out" "$tmp/wk.out" | head -n 1)
+      [ -z "$msg" ] && { grep -q "^status 0$" "$tmp/wk.out" || msg="exit: $(tail -n 1 "$tmp/wk.out")"; }
+      [ -z "$msg" ] && [ "$jumps" != "$(echo "$marks" | cut -d' ' -f1-2) " ] &&
+         msg="m jumped to '$jumps', marks are at '$marks' (+1)"
+      # a click in the middle of the slider: about half of the events
+      [ -z "$msg" ] && { [ -n "$click" ] && awk -v c="$click" -v t="$total" \
+         'BEGIN { exit !(c > t * 0.45 && c < t * 0.55) }' ||
+         msg="slider click went to event '$click' of $total"; }
+      [ -z "$msg" ] && { [ -n "$frames" ] && [ "$frames" -ge 20 ] || msg="video: '$frames' frames"; }
+      if [ -z "$msg" ] && [ $have_ff = 1 ]; then
+         got=$(count_frames "$vid")
+         [ "$got" = "$frames 1280x800" ] || msg="ffprobe says '$got', the viewer '$frames' frames"
+      fi
+      if [ -z "$msg" ]; then
+         ok "window-keys (steps, marks, slider click at $click/$total, video $frames frames)"
+      else
+         bad window-keys "$msg; log: $(tail -n 5 "$e" | tr '\n' '|')"
+      fi
+   fi
+fi
+
 # ---- bad files ---------------------------------------------------------------
 bad_file() {   # NAME FILE WANT_IN_MESSAGE
    local name=bad-$1
