@@ -148,8 +148,8 @@ static void status_bar(struct pv_app *a)
    struct pv_rgb sc;
    pv_hud_state(a, st, sizeof st, &sc);
    x += pv_text(&a->font, x, y, sc, st) + a->font.advance * 3;
-   if (a->video || a->in.rec) {
-      const char *rec = a->video && a->in.rec ? "REC video+trace" : a->video ? "REC video" : "REC trace";
+   if ((a->video && !a->video_fixed) || a->in.rec) {
+      const char *rec = a->video && !a->video_fixed && a->in.rec ? "REC video+trace" : a->video && !a->video_fixed ? "REC video" : "REC trace";
       x += pv_text(&a->font, x, y, PV_C_WRITE, rec) + a->font.advance * 3;
    }
    pv_u64 dropped = m->dropped;

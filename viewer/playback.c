@@ -256,6 +256,8 @@ static int render(struct pv_app *a)
       frames = 1;
    double step_ns = speed * 1e9 / fps;
    a->video_fixed = 1;
+   p->playing = 1;                     /* the status bar says so */
+   p->speed_shown = speed;
    snprintf(a->video_path, sizeof a->video_path, "%s", a->opts.render);
    a->video_request = 1;
    follow_jump(a);
@@ -268,6 +270,7 @@ static int render(struct pv_app *a)
          return 1;
       }
       a->vclock = target / 1e9;
+      p->vt_ns = target;
       pv_app_frame(a);
       if (!a->video)
          return 1;                     /* could not start or write (printed) */

@@ -202,11 +202,11 @@ void pv_player_status(const struct pv_app *a, char *buf, size_t n)
 {
    const struct pv_player *p = a->pl;
    char b1[32], b2[32], sp[32];
-   double s = pv_player_speed(p);
+   double s = p->speed_shown > 0 ? p->speed_shown : pv_player_speed(p);
    if (s >= 1)
       snprintf(sp, sizeof sp, "%gx", s);
    else
-      snprintf(sp, sizeof sp, "1/%gx", 1 / s);
+      snprintf(sp, sizeof sp, "%gx", s);
    const char *st = p->playing ? "playing" : (p->rp.pos >= p->rp.scanned
                                               && p->rp.scan_state != PV_SCAN_RUNNING ? "end" : "paused");
    snprintf(buf, n, "%s %s   event %s / %s   %.3f s / %.3f s", st, sp,

@@ -16,6 +16,7 @@ struct pv_player {
    int    playing;
    int    speed_i;                /* index in the speed list */
    double vt_ns;                  /* play clock: run time shown */
+   double speed_shown;            /* --render: the exact --speed (0: the list's) */
    int    jumped;                 /* a seek happened: rebuild heat and timeline */
    int    dragging;               /* the slider */
    int    drag_pending;
