@@ -50,6 +50,9 @@ enum pv_trace_codec {
    PV_CODEC_COUNT
 };
 #define PV_TRACE_DEFAULT_CODEC PV_CODEC_SITE
+/* zstd level: 1 costs a recording program about half what level 3 did
+ * (bench/record-overhead) for ~7 % more bytes; negative: zstd's fast levels */
+#define PV_TRACE_DEFAULT_LEVEL 1
 
 /* footer flags */
 #define PV_TRACE_F_EXIT   1u      /* the stream ended with its EXIT record */
@@ -61,7 +64,7 @@ struct pv_trace_writer;
 
 /* Create (truncate) PATH.  NULL with a one-line reason in ERR. */
 struct pv_trace_writer *pv_trace_create(const char *path, char *err, size_t errlen);
-/* Choose the codec (PV_CODEC_*) and zstd level (default 3) before the
+/* Choose the codec (PV_CODEC_*) and zstd level (default 1) before the
  * first append; for measurements. */
 void pv_trace_set_codec(struct pv_trace_writer *w, int codec, int level);
 /* Append the whole, already checked records P[0..N) (PAD records are left

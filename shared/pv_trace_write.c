@@ -151,8 +151,15 @@ struct pv_trace_writer {
    pv_u64   chunk_first;         /* index of the first record held */
    pv_u64   chunk_nrec;
    pv_u64   raw_total;
-   pv_u8   *raw;                 /* records held for the next chunk */
-   size_t   raw_len, raw_cap;
+   pv_u8   *raw;                 /* codec RAW: records held for the next chunk */
+   size_t   raw_len, raw_cap;     /* bytes of records held (any codec), room */
+   /* the other codecs encode each record as it comes (one pass, no copy
+    * of the records): the chunk's columns so far, as pv_trace_encode
+    * would make them */
+   pv_u8   *ops, *sites, *addrs, *var;
+   size_t   sl, al, vl;
+   struct site_slot *slot;
+   pv_u64   prev;                /* codec COLS: the previous address */
    pv_u8   *xbuf, *comp;
    size_t   xbuf_cap, comp_cap;
    struct pv_trace_index_ent *idx;
@@ -186,17 +193,30 @@ struct pv_trace_writer *pv_trace_create(const char *path, char *err, size_t errl
       return NULL;
    }
    w->codec = PV_TRACE_DEFAULT_CODEC;
-   w->level = 3;
+   w->level = PV_TRACE_DEFAULT_LEVEL;
    w->raw_cap = PV_TRACE_CHUNK_RAW + 8u * 65536u;    /* + the longest record */
    w->raw = malloc(w->raw_cap);
+   /* columns: at most raw/8 records, raw/16 accesses of at most 5 bytes of
+    * site and 3 + 10 of size and address */
+   w->ops = malloc(w->raw_cap / 8 + 1);
+   w->sites = malloc(w->raw_cap / 16 * 5 + 1);
+   w->addrs = malloc(w->raw_cap / 16 * 13 + 1);
+   w->var = malloc(w->raw_cap);
+   w->slot = calloc(SITE_SLOTS, sizeof *w->slot);
    w->cctx = ZSTD_createCCtx();
    w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-   if (w->fd < 0 || !w->raw || !w->cctx) {
+   if (w->fd < 0 || !w->raw || !w->cctx || !w->ops || !w->sites || !w->addrs || !w->var
+       || !w->slot) {
       snprintf(err, errlen, "cannot create trace file %s: %s", path,
                w->fd < 0 ? strerror(errno) : "out of memory");
       if (w->fd >= 0)
          close(w->fd);
       free(w->raw);
+      free(w->ops);
+      free(w->sites);
+      free(w->addrs);
+      free(w->var);
+      free(w->slot);
       ZSTD_freeCCtx(w->cctx);
       free(w);
       return NULL;
@@ -209,8 +229,8 @@ void pv_trace_set_codec(struct pv_trace_writer *w, int codec, int level)
 {
    if (codec >= 0 && codec < PV_CODEC_COUNT)
       w->codec = codec;
-   if (level >= 1 && level <= ZSTD_maxCLevel())
-      w->level = level;
+   if (level != 0 && level >= ZSTD_minCLevel() && level <= ZSTD_maxCLevel())
+      w->level = level;              /* negative: zstd's fast levels */
 }
 
 /* the file header, from the INFO record REC (LEN bytes) or none */
@@ -272,16 +292,33 @@ int pv_trace_flush(struct pv_trace_writer *w)
       return 0;
    if (!w->header_done && write_header(w, NULL, 0) != 0)
       return -1;
-   size_t xb = pv_trace_encode_bound(w->raw_len);
-   if (grow(&w->xbuf, &w->xbuf_cap, xb) != 0) {
-      errno = ENOMEM;
-      return -1;
+   size_t xn;
+   if (w->codec == PV_CODEC_RAW) {
+      /* the records as they are: compressed straight from the buffer */
+      xn = w->raw_len;
+   } else {
+      /* the columns, one after the other (pv_trace_encode's layout) */
+      size_t nrec = (size_t)w->chunk_nrec;
+      xn = 16 + nrec + w->sl + w->al + w->vl;
+      if (grow(&w->xbuf, &w->xbuf_cap, xn) != 0) {
+         errno = ENOMEM;
+         return -1;
+      }
+      pv_u8 *x = w->xbuf;
+      put32(x, (pv_u32)nrec);
+      put32(x + 4, (pv_u32)w->sl);
+      put32(x + 8, (pv_u32)w->al);
+      put32(x + 12, (pv_u32)w->vl);
+      x += 16;
+      memcpy(x, w->ops, nrec);
+      x += nrec;
+      memcpy(x, w->sites, w->sl);
+      x += w->sl;
+      memcpy(x, w->addrs, w->al);
+      x += w->al;
+      memcpy(x, w->var, w->vl);
    }
-   size_t xn = pv_trace_encode(w->codec, w->raw, w->raw_len, w->xbuf);
-   if (xn == 0) {
-      errno = ENOMEM;
-      return -1;
-   }
+   const pv_u8 *src = w->codec == PV_CODEC_RAW ? w->raw : w->xbuf;
    size_t cb = ZSTD_compressBound(xn) + PV_TRACE_CHUNK_HDR;
    if (grow(&w->comp, &w->comp_cap, cb) != 0) {
       errno = ENOMEM;
@@ -291,7 +328,7 @@ int pv_trace_flush(struct pv_trace_writer *w)
    ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, w->level);
    ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1);
    size_t cn = ZSTD_compress2(w->cctx, w->comp + PV_TRACE_CHUNK_HDR, cb - PV_TRACE_CHUNK_HDR,
-                              w->xbuf, xn);
+                              src, xn);
    if (ZSTD_isError(cn)) {
       errno = EIO;
       return -1;
@@ -324,7 +361,44 @@ int pv_trace_flush(struct pv_trace_writer *w)
    w->chunk_first += w->chunk_nrec;
    w->chunk_nrec = 0;
    w->raw_len = 0;
+   w->sl = w->al = w->vl = 0;
+   w->prev = 0;
+   if (w->codec == PV_CODEC_SITE || w->codec == PV_CODEC_STRIDE)
+      memset(w->slot, 0, SITE_SLOTS * sizeof *w->slot);   /* each chunk starts afresh */
    return 0;
+}
+
+/* Encode one record REC (LEN bytes, not PAD) into the chunk's columns: the
+ * loop body of pv_trace_encode. */
+static inline void encode_one(struct pv_trace_writer *w, const pv_u8 *rec, size_t len,
+                              pv_u64 h, unsigned type)
+{
+   pv_u8 *op = w->ops + w->chunk_nrec;
+   if (!PV_IS_ACCESS(type)) {
+      *op = 0;
+      memcpy(w->var + w->vl, rec, len);
+      w->vl += len;
+      return;
+   }
+   unsigned sz = PV_HDR_N16(h), sc = size_code(sz);
+   pv_u32 site = PV_HDR_A32(h);
+   pv_u64 addr = pv_rec_word(rec, 1), pred;
+   *op = (pv_u8)(type | sc << 2);
+   w->sl = (size_t)(put_varint(w->sites + w->sl, site) - w->sites);
+   pv_u8 *aq = w->addrs + w->al;
+   if (!sc)
+      aq = put_varint(aq, sz);
+   if (w->codec == PV_CODEC_COLS) {
+      pred = w->prev;
+      w->prev = addr;
+   } else {
+      struct site_slot *sl = &w->slot[site & (SITE_SLOTS - 1)];
+      pred = w->codec == PV_CODEC_STRIDE ? sl->last + sl->stride : sl->last;
+      sl->stride = addr - sl->last;
+      sl->last = addr;
+   }
+   aq = put_varint(aq, zigzag(addr - pred));
+   w->al = (size_t)(aq - w->addrs);
 }
 
 int pv_trace_append(struct pv_trace_writer *w, const pv_u8 *p, size_t n)
@@ -348,7 +422,10 @@ int pv_trace_append(struct pv_trace_writer *w, const pv_u8 *p, size_t n)
       if (type != PV_REC_PAD) {
          if (w->raw_len + len > w->raw_cap && pv_trace_flush(w) != 0)
             return -1;
-         memcpy(w->raw + w->raw_len, p + i, len);
+         if (w->codec == PV_CODEC_RAW)
+            memcpy(w->raw + w->raw_len, p + i, len);
+         else
+            encode_one(w, p + i, len, h, type);
          w->raw_len += len;
          w->raw_total += len;
          w->chunk_nrec++;
@@ -418,6 +495,11 @@ void pv_trace_abandon(struct pv_trace_writer *w)
    if (w->fd >= 0)
       close(w->fd);
    free(w->raw);
+   free(w->ops);
+   free(w->sites);
+   free(w->addrs);
+   free(w->var);
+   free(w->slot);
    free(w->xbuf);
    free(w->comp);
    free(w->idx);
