@@ -401,10 +401,82 @@ static inline void encode_one(struct pv_trace_writer *w, const pv_u8 *rec, size_
    w->al = (size_t)(aq - w->addrs);
 }
 
+/* The fast path of pv_trace_append: encode the run of access records at
+ * P (N bytes) up to the first other record or the chunk's size; returns
+ * the bytes used (whole records).  Locals instead of the writer's fields in
+ * the loop: this is the recorder's busiest code. */
+static size_t encode_accesses(struct pv_trace_writer *w, const pv_u8 *p, size_t n)
+{
+   size_t room = PV_TRACE_CHUNK_RAW - w->raw_len;       /* raw_len < CHUNK_RAW here */
+   size_t lim = (room + 15) & ~(size_t)15;              /* the record reaching it too */
+   if (lim > n)
+      lim = n;
+   pv_u8 *op = w->ops + w->chunk_nrec, *sq = w->sites + w->sl, *aq = w->addrs + w->al;
+   struct site_slot *slot = w->slot;
+   const int codec = w->codec;
+   pv_u64 prev = w->prev;
+   size_t i = 0;
+   while (i + 16 <= lim) {
+      pv_u64 h, addr, pred;
+      memcpy(&h, p + i, 8);
+      unsigned type = PV_HDR_TYPE(h);
+      if (!PV_IS_ACCESS(type))
+         break;
+      memcpy(&addr, p + i + 8, 8);
+      unsigned sz = PV_HDR_N16(h), sc = size_code(sz);
+      pv_u32 site = PV_HDR_A32(h);
+      *op++ = (pv_u8)(type | sc << 2);
+      if (site < 0x80)
+         *sq++ = (pv_u8)site;
+      else
+         sq = put_varint(sq, site);
+      if (!sc)
+         aq = put_varint(aq, sz);
+      if (codec == PV_CODEC_SITE) {
+         struct site_slot *s = &slot[site & (SITE_SLOTS - 1)];
+         pred = s->last;
+         s->stride = addr - s->last;
+         s->last = addr;
+      } else if (codec == PV_CODEC_COLS) {
+         pred = prev;
+         prev = addr;
+      } else {
+         struct site_slot *s = &slot[site & (SITE_SLOTS - 1)];
+         pred = s->last + s->stride;
+         s->stride = addr - s->last;
+         s->last = addr;
+      }
+      pv_u64 z = zigzag(addr - pred);
+      if (z < 0x80)
+         *aq++ = (pv_u8)z;
+      else
+         aq = put_varint(aq, z);
+      i += 16;
+   }
+   size_t nrec = i / 16;
+   w->sl = (size_t)(sq - w->sites);
+   w->al = (size_t)(aq - w->addrs);
+   w->prev = prev;
+   w->chunk_nrec += nrec;
+   w->events += nrec;
+   w->raw_len += i;
+   w->raw_total += i;
+   return i;
+}
+
 int pv_trace_append(struct pv_trace_writer *w, const pv_u8 *p, size_t n)
 {
    size_t i = 0;
    while (i < n) {
+      if (w->header_done && w->codec != PV_CODEC_RAW && n - i >= 16
+          && PV_IS_ACCESS(PV_HDR_TYPE(pv_rec_hdr(p + i)))) {
+         size_t used = encode_accesses(w, p + i, n - i);
+         i += used;
+         if (w->raw_len >= PV_TRACE_CHUNK_RAW && pv_trace_flush(w) != 0)
+            return -1;
+         if (used)
+            continue;
+      }
       pv_u64 h = pv_rec_hdr(p + i);
       unsigned type = PV_HDR_TYPE(h);
       size_t len;
