@@ -445,6 +445,12 @@ int main(int argc, char **argv)
       if (st == PV_BATCH_DATA) {
          if (ctl.active)
             n = ctl_chunk(p, n, CTL_CHUNK);
+         else if (rec && n > r.size / 16)
+            /* recording: compressing a whole ring's worth before giving it
+             * back would leave the program waiting for room, then this
+             * side waiting for data, in turns; slices of 1/16 of the ring
+             * are given back (published) one by one, so both run at once */
+            n = ctl_chunk(p, n, r.size / 16);
          size_t used = dump_span(&d, p, n, (pv_u64)(p - r.data), r.size, &stop);
          if (rec && !rec_err && pv_trace_append(rec, p, used) != 0)
             rec_err = errno;
