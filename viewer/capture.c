@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "prologue.h"
 #include "pv_trace.h"
 #include "util.h"
 #include "video.h"
@@ -127,13 +128,18 @@ int pv_capture_record_start(struct pv_app *a, const char *path)
       return -1;
    }
    snprintf(a->rec_path, sizeof a->rec_path, "%s", path);
+   /* mid-run: first the state so far (mappings, heap, symbols) */
+   int mid = a->model.have_info || a->model.n_access;
+   if (mid && pv_prologue_write(w, &a->model) != 0) {
+      snprintf(err, sizeof err, "cannot write to trace file %s: %s", path, strerror(errno));
+      pv_trace_abandon(w);
+      toast(a, 6, "record: %s%s", err, "");
+      return -1;
+   }
    a->in.rec = w;
    a->in.rec_failed = 0;
-   if (a->model.n_access || a->model.have_info)
-      toast(a, 5, "recording to %s (from now on: earlier records are not in it)%s",
-            a->rec_path, "");
-   else
-      toast(a, 3, "recording to %s%s", a->rec_path, "");
+   toast(a, 3, mid ? "recording to %s (from now on, with the state so far)%s"
+                   : "recording to %s%s", a->rec_path, "");
    return 0;
 }
 

@@ -430,6 +430,8 @@ int main(int argc, char **argv)
       return 2;
    }
    a->in.access_limit = a->opts.after_accesses;
+   if (a->opts.record_from && (!a->in.access_limit || a->opts.record_from < a->in.access_limit))
+      a->in.access_limit = a->opts.record_from;   /* stop there to start recording */
    a->headless = a->opts.screenshot != NULL || a->opts.render != NULL;
    if (a->opts.replay) {
       a->in.access_limit = 0;
@@ -496,7 +498,8 @@ int main(int argc, char **argv)
       return 2;
    }
    a->in.attached = 1;
-   if (a->opts.record && pv_capture_record_start(a, a->opts.record) != 0) {
+   if (a->opts.record && !a->opts.record_from
+       && pv_capture_record_start(a, a->opts.record) != 0) {
       detach(a);
       return 2;
    }
@@ -560,6 +563,12 @@ int main(int argc, char **argv)
          }
       }
       pv_ingest_publish_counts(&a->in, &a->model);
+      if (a->opts.record_from && !a->rec_started && a->model.n_access >= a->opts.record_from) {
+         a->rec_started = 1;          /* --record-from=N: from here on */
+         a->in.access_limit = a->opts.after_accesses;
+         if (pv_capture_record_start(a, a->opts.record) != 0)
+            a->rec_failed_exit = 1;
+      }
       double t1 = pv_now();
       if (a->t_first == 0 && a->model.n_access)
          a->t_first = t1;
@@ -591,7 +600,7 @@ int main(int argc, char **argv)
    /* the file is complete before the tool hears from us: it (and a script
     * waiting for valgrind) may exit as soon as we let go */
    if (a->opts.print_hash) {
-      printf("model-hash %016llx\n", (unsigned long long)pv_model_hash(&a->model, 0));
+      printf("model-hash %016llx\n", (unsigned long long)pv_model_hash(&a->model, a->opts.print_hash));
       fflush(stdout);
    }
    if (a->shot) {

@@ -47,6 +47,7 @@ void pv_opts_usage(void)
 "                         stepped, resumed or slowed (for tests)\n"
 "  --record=FILE          write the stream to trace FILE while showing it\n"
 "                         (t starts/stops a recording named after the program)\n"
+"  --record-from=N        ... starting once N accesses were read\n"
 "  --video=FILE           the file the v key records the window to (default:\n"
 "                         PROGRAM-DATE-TIME.mp4, .png without ffmpeg)\n"
 "Replay of a trace file (pervert-dump --record, --record, t key):\n"
@@ -61,7 +62,8 @@ void pv_opts_usage(void)
 "                         Na accesses (default: start and end)\n"
 "  --model-hash-at=POS,.. print a hash of the model at each POS, seeking\n"
 "  --seek-test=N          compare seeking with playing at N positions\n"
-"  --print-model-hash     with --screenshot: print the model's hash\n"
+"  --print-model-hash[=layout]  with --screenshot: print a hash of the model\n"
+"                         (=layout: of regions and heap blocks only)\n"
 "  --list-marks           print the pervert.h marks: event, run time (ns), text\n"
 "  --snapshot-memory=MB   memory for seek snapshots (default 1024)\n"
 "  --help                 this text\n"
@@ -226,7 +228,14 @@ int pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t er
       } else if (strcmp(a, "--list-marks") == 0) {
          o->list_marks = 1;
       } else if (strcmp(a, "--print-model-hash") == 0) {
-         o->print_hash = 1;
+         o->print_hash = 1;               /* PV_HASH_LINES */
+      } else if (strcmp(a, "--print-model-hash=layout") == 0) {
+         o->print_hash = 4;               /* regions and heap only (see main.c) */
+      } else if (IS("--record-from")) {
+         if (pv_parse_u64(v, &o->record_from) || o->record_from == 0) {
+            snprintf(err, errlen, "--record-from: want N accesses (N > 0), not '%s'", v);
+            return -1;
+         }
       } else if (IS("--record")) {
          if (!*v) {
             snprintf(err, errlen, "--record: want a file name");
@@ -345,6 +354,10 @@ int pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t er
                       || o->list_marks)) {
       snprintf(err, errlen, "--render, --from, --to, --model-hash-at, --seek-test and --list-marks replay "
                "a trace file: '%s' is not one", o->ring);
+      return -1;
+   }
+   if (o->record_from && !o->record) {
+      snprintf(err, errlen, "--record-from needs --record=FILE");
       return -1;
    }
    if (o->replay && o->record) {

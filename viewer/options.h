@@ -34,6 +34,7 @@ struct pv_opts {
    int         log_control;    /* --log-control: a stderr line per control state change */
    int         fps_given;      /* --fps was on the command line */
    const char *record;         /* --record=FILE: write the stream read to a trace file */
+   pv_u64      record_from;    /* --record-from=N: start recording after N accesses */
    /* replay (the argument is a trace file) */
    int         replay;
    double      speed;          /* --speed (default 1) */

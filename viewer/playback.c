@@ -73,7 +73,7 @@ static void print_hash(struct pv_app *a, const char *label)
    printf("%s event %llu accesses %llu time %llu hash %016llx\n", label,
           (unsigned long long)a->pl->rp.pos, (unsigned long long)a->model.n_access,
           (unsigned long long)a->model.time_ns,
-          (unsigned long long)pv_model_hash(&a->model, 1));
+          (unsigned long long)pv_model_hash(&a->model, PV_HASH_ALL));
 }
 
 static int seek_test(struct pv_app *a)
@@ -105,10 +105,10 @@ static int seek_test(struct pv_app *a)
       st.event = pos[i];
       if (pv_replay_feed(rp, &a->model, &st) < 0)
          goto fail;
-      want[i] = pv_model_hash(&a->model, 1);
+      want[i] = pv_model_hash(&a->model, PV_HASH_ALL);
    }
    int bad = 0;
-   if (pv_model_hash(&rp->scan, 1) != want[n - 1]) {
+   if (pv_model_hash(&rp->scan, PV_HASH_ALL) != want[n - 1]) {
       printf("seek-test: MISMATCH: the scanner's model at the end differs from playing\n");
       bad++;
    }
@@ -132,7 +132,7 @@ static int seek_test(struct pv_app *a)
       sum += t;
       if (t > worst)
          worst = t;
-      pv_u64 h = pv_model_hash(&a->model, 1);
+      pv_u64 h = pv_model_hash(&a->model, PV_HASH_ALL);
       if (h != want[i] || rp->pos != pos[i]) {
          printf("seek-test: MISMATCH at event %llu: seek %016llx, play %016llx\n",
                 (unsigned long long)pos[i], (unsigned long long)h, (unsigned long long)want[i]);
@@ -209,7 +209,7 @@ static int screenshot(struct pv_app *a)
    a->shoot_now = 1;
    int done = pv_app_frame(a);
    if (a->opts.print_hash)
-      printf("model-hash %016llx\n", (unsigned long long)pv_model_hash(&a->model, 0));
+      printf("model-hash %016llx\n", (unsigned long long)pv_model_hash(&a->model, a->opts.print_hash));
    if (done == 2 || !a->shot)
       return 1;
    char err[1100];

@@ -40,12 +40,19 @@ int  pv_snapshot_take(struct pv_snapshot *s, const struct pv_model *m, pv_u64 ev
 int  pv_snapshot_restore(const struct pv_snapshot *s, struct pv_model *m);
 void pv_snapshot_free(struct pv_snapshot *s);
 
-/* 64-bit hash of the model state (everything a snapshot holds, and the
- * record counts); not of the view, the increments or the symbols.  With
- * WITH_TIMES 0, only what does not depend on clocks or on where exactly a
- * consumer stopped between two accesses: regions, named ranges, heap
- * blocks, per-line read/write counts, sites, threads and sizes, accesses
- * (to compare a replay with a live run, whose clock is the viewer's). */
-pv_u64 pv_model_hash(const struct pv_model *m, int with_times);
+/* 64-bit hash of the model state; never of the view, the increments or
+ * the symbols.  Always: regions, named ranges, live heap blocks.  WHAT:
+ *   PV_HASH_LINES  also per-line read/write counts, last site, thread and
+ *                  size, and the access totals
+ *   PV_HASH_TIMES  also the clocks: per-line last access times and burst
+ *                  kinds, record counts, run time (everything a snapshot
+ *                  holds: seek vs play)
+ * LINES without TIMES compares a replay with a live run (whose clock is
+ * the viewer's); neither compares the layout and heap only (a recording
+ * started mid-run, whose lines start empty). */
+#define PV_HASH_LINES 1
+#define PV_HASH_TIMES 2
+#define PV_HASH_ALL   (PV_HASH_LINES | PV_HASH_TIMES)
+pv_u64 pv_model_hash(const struct pv_model *m, int what);
 
 #endif

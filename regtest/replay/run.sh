@@ -15,12 +15,18 @@
 #                 (pervert-view --record): the live viewer's model at N
 #                 accesses hashes the same as the replay's at N accesses;
 #                 the recording reads back with pervert-dump
+#   record-mid    pervert-view --record-from=N: the file starts with the
+#                 state so far (INFO, sites, stacks, maps, live blocks): the
+#                 replay's regions and heap hash as live; the accesses after N
 #   shot          a headless replay screenshot is a PNG of --size
 #   render-mp4    --render=FILE.mp4 --from --to --fps --speed --size: ffprobe
 #                 counts (to - from) / speed * fps frames of that size
 #                 (skipped without ffmpeg/ffprobe)
 #   render-apng   the same with no ffmpeg in PATH: an animated PNG, a
 #                 warning; frames counted in its acTL chunk and by ffprobe
+#   window-keys   Xvfb: keys 4 3 , step, m jumps to the marks, a click on
+#                 the slider's middle goes to about half the events, v
+#                 records a video while playing (its frames counted)
 #   bad-*         missing, non-trace, corrupt and other-version files: one
 #                 line on stderr, non-zero exit status
 #
@@ -181,6 +187,36 @@ if selected live-replay; then
          bad live-replay "pervert-dump reads $acc accesses from the recording, want >= $n"
       else
          ok "live-replay (model hash $live at $n accesses; $acc accesses recorded)"
+      fi
+   fi
+fi
+
+# a recording started mid-run begins with the state so far (prologue.c)
+if selected record-mid; then
+   if [ ! -d "$build/vglib" ]; then
+      skipped record-mid "no build/vglib"
+   else
+      timeout 300 "$vg" -q --tool=pervert --viewer="pervert-view --record=$tmp/mid.pvt \
+--record-from=60000 --screenshot=$tmp/mid-live.png --screenshot-after=150000 \
+--print-model-hash=layout" "$demos/annotate" > "$tmp/mid.out" 2> "$tmp/mid.err"
+      rc=$?
+      live=$(sed -n 's/^model-hash //p' "$tmp/mid.out")
+      "$view" --screenshot="$tmp/mid-replay.png" --print-model-hash=layout "$tmp/mid.pvt" \
+         > "$tmp/mid-r.out" 2> "$tmp/mid-r.err"
+      rrc=$?
+      replay=$(sed -n 's/^model-hash //p' "$tmp/mid-r.out")
+      "$dump" --count "$tmp/mid.pvt" > "$tmp/mid.count" 2>/dev/null
+      acc=$(awk '$1 == "load" || $1 == "store" || $1 == "modify" { s += $2 } END { print s + 0 }' "$tmp/mid.count")
+      maps=$(awk '$1 == "map" { print $2 }' "$tmp/mid.count")
+      info=$(awk '$1 == "info" { print $2 }' "$tmp/mid.count")
+      if [ $rc -ne 0 ] || [ -z "$live" ]; then
+         bad record-mid "live run: exit $rc: $(head -c 300 "$tmp/mid.err")"
+      elif [ $rrc -ne 0 ] || [ "$live" != "$replay" ]; then
+         bad record-mid "regions+heap hash: replay $replay (exit $rrc), live $live"
+      elif [ "$acc" -ne 90000 ] || [ "${info:-0}" -ne 1 ] || [ "${maps:-0}" -lt 5 ]; then
+         bad record-mid "recorded $acc accesses (want 90000), $info INFO, $maps MAP records"
+      else
+         ok "record-mid (regions+heap as live; 90000 accesses after the prologue, $maps maps)"
       fi
    fi
 fi
