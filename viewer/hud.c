@@ -214,7 +214,8 @@ int pv_hud_hover_card(struct pv_app *a, struct pv_card *c, int *row, int *col)
       if (b && b->addr >= lo && b->addr < hi)
          addr = b->addr;
    }
-   pv_card_build(c, &a->model, addr, lo, hi, a->t_frame);
+   /* replay: ages in run time, the clock of the FREE records */
+   pv_card_build(c, &a->model, addr, lo, hi, a->pl ? a->model.now : a->t_frame);
    return 1;
 }
 
