@@ -481,6 +481,7 @@ int main(int argc, char **argv)
       pv_app_frame(a);
       a->frames = 0;
       a->t_frame = 0;
+      a->t_clock = 0;
       a->sec_t0 = 0;
    }
    if (a->opts.replay) {
