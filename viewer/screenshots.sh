@@ -38,3 +38,13 @@ shot hover "--screenshot-after=1500000 --zoom=16 --goto=0x4035a00 --hover=0x4035
 # the key overlay
 shot help "--screenshot-after=2000000 --show-help" "$demos/bst" 20000
 ls -la "$out"
+# a replay of a recording: the slider at the bottom with the pervert.h marks
+# as ticks, paused just after the second mark
+echo "== replay: annotate"
+"$vg" -q --tool=pervert --viewer="$top/build/pervert-dump --record=$out/annotate.pvt" \
+   "$demos/annotate" > /dev/null 2>&1
+mark2=$($top/build/pervert-view --list-marks "$out/annotate.pvt" | awk 'NR == 2 { print $2 + 1 }')
+acc=$($top/build/pervert-view --model-hash-at="$mark2" "$out/annotate.pvt" | awk '{ print $5 }')
+$view --screenshot="$out/replay.png" --screenshot-after="$acc" "$out/annotate.pvt"
+rm -f "$out/annotate.pvt"
+test -s "$out/replay.png"
