@@ -295,6 +295,10 @@ static int window(struct pv_app *a)
    }
    p->playing = !a->opts.start_paused;
    pv_player_log_start(a);
+   char title[700];
+   snprintf(title, sizeof title, "pervert - replay of %s (%s)", pv_basename(a->opts.ring),
+            p->rp.scan.cmdline[0] ? p->rp.scan.cmdline : "?");
+   SDL_SetWindowTitle(a->win, title);
    double last = pv_now();
    double frame_s = a->opts.fps > 0 ? 1.0 / a->opts.fps : 0;
    while (!a->quit) {
