@@ -2,6 +2,8 @@
 # regtest/replay/run.sh [PATTERN...] -- pervert-view FILE.pvt: replaying,
 # seeking and exporting trace files (headless).
 #
+#   reader-seek   test_seek.c: pv_trace_locate/pv_trace_seek give every
+#                 record's chunk with the bytes of an in-order read
 #   seek-*        --seek-test=N: the model (regions, heap blocks, per-line
 #                 counters and times, totals) after seeking to N positions in
 #                 a shuffled order hashes the same as after playing from the
@@ -82,6 +84,23 @@ record "$bst" "$demos/bst" 30000
 for f in "$ann" "$lst" "$bst"; do
    [ -s "$f" ] || { bad setup "no recording $f ($(head -c 300 "$tmp/prog.err"))"; }
 done
+
+# ---- the trace reader's seek API ------------------------------------------------
+if selected reader-seek; then
+   cc=${CC:-gcc}
+   if ! $cc -O1 -g -Wall -std=gnu11 -I"$top/shared" -o "$tmp/test_seek" "$here/test_seek.c" \
+          "$top/shared/pv_trace_read.c" $(pkg-config --libs libzstd) > "$tmp/ts.log" 2>&1; then
+      bad reader-seek "cannot build test_seek.c: $(head -c 300 "$tmp/ts.log")"
+   else
+      for f in "$lst" "$bst"; do
+         if "$tmp/test_seek" "$f" > "$tmp/ts.out" 2>&1; then
+            ok "reader-seek $(basename "$f") ($(tail -n 1 "$tmp/ts.out" | sed 's/^test_seek: //'))"
+         else
+            bad "reader-seek $(basename "$f")" "$(head -c 400 "$tmp/ts.out")"
+         fi
+      done
+   fi
+fi
 
 # ---- seeking equals playing ---------------------------------------------
 seek_case() {   # NAME FILE N
