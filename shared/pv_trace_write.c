@@ -434,8 +434,7 @@ static size_t encode_accesses(struct pv_trace_writer *w, const pv_u8 *p, size_t 
          aq = put_varint(aq, sz);
       if (codec == PV_CODEC_SITE) {
          struct site_slot *s = &slot[site & (SITE_SLOTS - 1)];
-         pred = s->last;
-         s->stride = addr - s->last;
+         pred = s->last;               /* (the stride is only the STRIDE codec's) */
          s->last = addr;
       } else if (codec == PV_CODEC_COLS) {
          pred = prev;
