@@ -87,6 +87,14 @@ int pv_capture_video_stop(struct pv_app *a)
 
 void pv_capture_frame(struct pv_app *a, double now)
 {
+   if (a->in.rec && a->in.rec_failed) {
+      /* a write error: the recording ends now (said on stderr and in the
+       * status bar); the viewer goes on showing, and exits with status 1 */
+      pv_capture_record_stop(a, 0);
+      a->rec_failed_exit = 1;
+      snprintf(a->toast, sizeof a->toast, "recording stopped: cannot write to %.400s", a->rec_path);
+      a->toast_until = a->t_frame + 8.0;
+   }
    if (a->video_request) {
       a->video_request = 0;
       if (a->video)

@@ -20,6 +20,8 @@
 #   record-mid    pervert-view --record-from=N: the file starts with the
 #                 state so far (INFO, sites, stacks, maps, live blocks): the
 #                 replay's regions and heap hash as live; the accesses after N
+#   record-error  --record=/dev/full: one error line, the viewer and the
+#                 program go on
 #   shot          a headless replay screenshot is a PNG of --size
 #   render-mp4    --render=FILE.mp4 --from --to --fps --speed --size: ffprobe
 #                 counts (to - from) / speed * fps frames of that size
@@ -236,6 +238,27 @@ if selected record-mid; then
          bad record-mid "recorded $acc accesses (want 90000), $info INFO, $maps MAP records"
       else
          ok "record-mid (regions+heap as live; 90000 accesses after the prologue, $maps maps)"
+      fi
+   fi
+fi
+
+# a write error ends the recording with one line; the program runs on
+if selected record-error; then
+   if [ ! -d "$build/vglib" ]; then
+      skipped record-error "no build/vglib"
+   else
+      timeout 300 "$vg" -q --tool=pervert \
+         --viewer="pervert-view --record=/dev/full --screenshot=$tmp/full.png" \
+         "$demos/list" 100000 > "$tmp/full.out" 2> "$tmp/full.err"
+      rc=$?
+      if [ $rc -ne 0 ] || ! grep -q '^list n=100000 sum=49950000$' "$tmp/full.out"; then
+         bad record-error "the program: exit $rc, output '$(head -c 200 "$tmp/full.out")'"
+      elif [ "$(grep -c 'pervert-view: error: cannot write to trace file /dev/full: No space left on device' "$tmp/full.err")" -ne 1 ]; then
+         bad record-error "stderr: $(head -c 300 "$tmp/full.err")"
+      elif [ ! -s "$tmp/full.png" ]; then
+         bad record-error "no screenshot: the viewer did not go on"
+      else
+         ok "record-error (one line, the viewer and the program go on)"
       fi
    fi
 fi
