@@ -91,16 +91,6 @@ void pv_player_seek_event(struct pv_app *a, pv_u64 ev)
         (unsigned long long)a->model.n_access);
 }
 
-void pv_player_seek_time(struct pv_app *a, pv_u64 t_ns)
-{
-   struct pv_player *p = a->pl;
-   struct pv_replay_stop st = { ~0ull, t_ns, 0 };
-   if (pv_replay_seek(&p->rp, &a->model, &st) != 0)
-      report(a, "seek");
-   after_jump(a);
-   p->vt_ns = (double)t_ns;
-}
-
 static void step(struct pv_app *a, long long n)
 {
    struct pv_player *p = a->pl;

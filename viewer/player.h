@@ -35,8 +35,6 @@ void pv_player_layout(struct pv_app *a);
 void pv_player_tick(struct pv_app *a, double wall_dt, double scan_budget_s);
 /* Move to record EV (all records before it in the model). */
 void pv_player_seek_event(struct pv_app *a, pv_u64 ev);
-/* Move to run time T_NS. */
-void pv_player_seek_time(struct pv_app *a, pv_u64 t_ns);
 void pv_player_draw(struct pv_app *a);
 /* --log-control: say where the slider is and whether it plays */
 void pv_player_log_start(const struct pv_app *a);

@@ -173,8 +173,6 @@ int pv_replay_scan(struct pv_replay *rp, double deadline)
       }
       struct pv_replay_chunk *c = &rp->ch[rp->nch];
       c->pos = pos;
-      c->acc0 = rp->scan.n_access;
-      c->t0_ns = rp->scan.time_ns;
       c->nrec = (pv_u32)(rp->scan_r.events - pos.first_event);
       int bad = 0;
       if (note_marks(rp, p, n, pos.first_event) != 0)
@@ -208,12 +206,6 @@ static long chunk_of(const struct pv_replay *rp, pv_u64 ev)
          hi = mid;
    }
    return (long)lo;
-}
-
-pv_u64 pv_replay_time_at(const struct pv_replay *rp, pv_u64 ev)
-{
-   long k = chunk_of(rp, ev);
-   return k < 0 ? 0 : rp->ch[k].t0_ns;
 }
 
 /* Make the player's buffer hold the chunk of record rp->pos, buf_off at it. */

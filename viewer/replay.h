@@ -3,8 +3,7 @@
  *
  * Two readers of the same file.  The scanner reads the file once, in order,
  * a time budget at a time (pv_replay_scan), into a model of its own; on the
- * way it notes every chunk (where it is, its first record, accesses and
- * time before it), every MARK record (jump targets), and takes a snapshot
+ * way it notes every chunk (where it is, its first record), every MARK record (jump targets), and takes a snapshot
  * of its model (snapshot.h) every few chunks.  The player feeds the
  * displayed model up to a record, an access count or a run time
  * (pv_replay_feed); a seek restores the nearest snapshot at or before the
@@ -22,9 +21,7 @@
 #include "snapshot.h"
 
 struct pv_replay_chunk {
-   struct pv_trace_pos pos;
-   pv_u64 acc0;            /* accesses before the chunk */
-   pv_u64 t0_ns;           /* model time before the chunk */
+   struct pv_trace_pos pos;    /* where it is, its number and first record */
    pv_u32 nrec;
 };
 
@@ -78,10 +75,6 @@ int  pv_replay_open(struct pv_replay *rp, const char *path, size_t snap_budget,
 void pv_replay_close(struct pv_replay *rp);
 /* Scan until DEADLINE (pv_now clock; 0: to the end).  Returns scan_state. */
 int  pv_replay_scan(struct pv_replay *rp, double deadline);
-/* Total records known so far (all of them once the scan is done). */
-static inline pv_u64 pv_replay_known(const struct pv_replay *rp) { return rp->scanned; }
-/* Run time of the last TIME record scanned. */
-static inline pv_u64 pv_replay_end_time(const struct pv_replay *rp) { return rp->scan.time_ns; }
 
 /* Feed M (the displayed model, fed only by the player) from pos until STOP
  * or the end of what was scanned.  Returns the records fed; -1 on a read
@@ -94,8 +87,5 @@ int  pv_replay_seek(struct pv_replay *rp, struct pv_model *m, const struct pv_re
 /* The first mark after / last mark before event EV; -1 if none. */
 long pv_replay_next_mark(const struct pv_replay *rp, pv_u64 ev);
 long pv_replay_prev_mark(const struct pv_replay *rp, pv_u64 ev);
-/* Run time at event EV (from the chunk table: the time before its chunk,
- * good to a chunk). */
-pv_u64 pv_replay_time_at(const struct pv_replay *rp, pv_u64 ev);
 
 #endif
