@@ -3,8 +3,9 @@
  *
  * Two readers of the same file.  The scanner reads the file once, in order,
  * a time budget at a time (pv_replay_scan), into a model of its own; on the
- * way it notes every chunk (where it is, its first record), every MARK record (jump targets), and takes a snapshot
- * of its model (snapshot.h) every few chunks.  The player feeds the
+ * way it notes every chunk (where it is, its first record), every MARK
+ * record (jump targets), and takes a snapshot of its model (snapshot.h)
+ * every few chunks.  The player feeds the
  * displayed model up to a record, an access count or a run time
  * (pv_replay_feed); a seek restores the nearest snapshot at or before the
  * target and feeds forward from there.  Both feed records through
