@@ -10,6 +10,18 @@ struct pv_snap_chunk {
    struct pv_chunk c;
 };
 
+struct pv_snap_page {
+   unsigned refs;
+   pv_u32   n;                        /* nodes in it (the last page: fewer) */
+   struct pv_block b[];
+};
+
+static void page_unref(struct pv_snap_page *p)
+{
+   if (p && --p->refs == 0)
+      free(p);
+}
+
 static void chunk_unref(struct pv_snap_chunk *c)
 {
    if (c && --c->refs == 0)
@@ -20,7 +32,9 @@ void pv_snapshot_free(struct pv_snapshot *s)
 {
    free(s->r);
    free(s->nm);
-   free(s->b);
+   for (pv_u32 i = 0; i < s->npages; i++)
+      page_unref(s->pages[i]);
+   free(s->pages);
    for (pv_u32 i = 0; i < s->nchunks; i++)
       chunk_unref(s->chunks[i]);
    free(s->chunks);
@@ -76,11 +90,34 @@ int pv_snapshot_take(struct pv_snapshot *s, const struct pv_model *m, pv_u64 eve
    const struct pv_regions *rs = &m->regions;
    s->r = dup_mem(rs->r, rs->n * sizeof *rs->r);
    s->nm = dup_mem(rs->nm, rs->nn * sizeof *rs->nm);
-   s->b = dup_mem(m->heap.b, m->heap.nb * sizeof *m->heap.b);
-   if ((rs->n && !s->r) || (rs->nn && !s->nm) || (m->heap.nb && !s->b))
+   if ((rs->n && !s->r) || (rs->nn && !s->nm))
       goto oom;
-   s->bytes = sizeof *s + rs->n * sizeof *rs->r + rs->nn * sizeof *rs->nm
-              + m->heap.nb * sizeof *m->heap.b;
+   s->bytes = sizeof *s + rs->n * sizeof *rs->r + rs->nn * sizeof *rs->nm;
+
+   /* heap nodes by pages, shared with PREV where unchanged */
+   pv_u32 nb = m->heap.nb;
+   s->npages = (nb + PV_SNAP_PAGE - 1) / PV_SNAP_PAGE;
+   s->pages = calloc(s->npages ? s->npages : 1, sizeof *s->pages);
+   if (!s->pages)
+      goto oom;
+   for (pv_u32 k = 0; k < s->npages; k++) {
+      const struct pv_block *src = m->heap.b + (size_t)k * PV_SNAP_PAGE;
+      pv_u32 cnt = nb - k * PV_SNAP_PAGE < PV_SNAP_PAGE ? nb - k * PV_SNAP_PAGE : PV_SNAP_PAGE;
+      struct pv_snap_page *old = prev && k < prev->npages ? prev->pages[k] : NULL;
+      if (old && old->n == cnt && memcmp(old->b, src, cnt * sizeof *src) == 0) {
+         old->refs++;
+         s->pages[k] = old;
+         continue;
+      }
+      struct pv_snap_page *pg = malloc(sizeof *pg + cnt * sizeof *src);
+      if (!pg)
+         goto oom;
+      pg->refs = 1;
+      pg->n = cnt;
+      memcpy(pg->b, src, cnt * sizeof *src);
+      s->pages[k] = pg;
+      s->bytes += sizeof *pg + cnt * sizeof *src;
+   }
 
    const struct pv_stats *st = &m->stats;
    s->chunks = malloc((st->n ? st->n : 1) * sizeof *s->chunks);
@@ -152,10 +189,12 @@ int pv_snapshot_restore(const struct pv_snapshot *s, struct pv_model *m)
    if ((rs->n && !rs->r) || (rs->nn && !rs->nm))
       bad = 1;
    struct pv_heap *h = &m->heap;
-   h->b = dup_mem(s->b, h->nb * sizeof *h->b);
+   h->b = h->nb ? malloc((size_t)h->nb * sizeof *h->b) : NULL;
    h->cap = h->nb;
    if (h->nb && !h->b)
       bad = 1;
+   for (pv_u32 k = 0; h->b && k < s->npages; k++)
+      memcpy(h->b + (size_t)k * PV_SNAP_PAGE, s->pages[k]->b, s->pages[k]->n * sizeof *h->b);
    h->gen++;
 
    if (pv_stats_init(&m->stats, s->scalars.stats.max_chunks) != 0)

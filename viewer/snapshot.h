@@ -4,9 +4,10 @@
  * from there (replay.c).  The heat is not stored: it is re-created from the
  * line counters (seed.c), which hold each line's last access time.
  *
- * Per-line counters are stored per 256 KiB chunk; a chunk that did not
- * change since the previous snapshot is shared with it (reference counted),
- * so a long run that works in one place costs little per snapshot.
+ * Per-line counters are stored per 256 KiB chunk, heap blocks per page of
+ * PV_SNAP_PAGE treap nodes; a chunk or page that did not change since the
+ * previous snapshot is shared with it (reference counted), so a long run
+ * that works in one place, or keeps a big heap, costs little per snapshot.
  *
  * Also here: a hash of the model state, the same whether it was reached by
  * playing from the start or by seeking (regtest/replay checks this). */
@@ -17,6 +18,9 @@
 #include "model.h"
 
 struct pv_snap_chunk;
+struct pv_snap_page;
+
+#define PV_SNAP_PAGE 2048              /* heap nodes per page (96 KiB) */
 
 struct pv_snapshot {
    pv_u64 event;                  /* records of the trace read before it */
@@ -24,7 +28,8 @@ struct pv_snapshot {
    struct pv_model scalars;       /* the model with its pointers cleared */
    struct pv_region *r;           /* regions.n of them */
    struct pv_named  *nm;          /* regions.nn */
-   struct pv_block  *b;           /* heap.nb nodes (treap indices kept) */
+   struct pv_snap_page **pages;   /* heap.nb treap nodes, PV_SNAP_PAGE a page */
+   pv_u32 npages;
    struct pv_snap_chunk **chunks; /* sorted by key */
    pv_u32 nchunks;
    size_t bytes;                  /* memory it holds (shared chunks: once) */
