@@ -31,6 +31,9 @@
 #   window-keys   Xvfb: keys 4 3 , step, m jumps to the marks, a click on
 #                 the slider's middle goes to about half the events, v
 #                 records a video while playing (its frames counted)
+#   tool-record-window  Xvfb: the tool's --record=FILE with no --viewer and
+#                 a display records through the window (pervert-view
+#                 --record): a complete file that ends with EXIT
 #   bad-*         missing, non-trace, corrupt and other-version files: one
 #                 line on stderr, non-zero exit status
 #
@@ -414,6 +417,49 @@ WK
          ok "window-keys (steps, marks, slider click at $click/$total, video $frames frames)"
       else
          bad window-keys "$msg; log: $(tail -n 5 "$e" | tr '\n' '|')"
+      fi
+   fi
+fi
+
+# the tool's --record with no --viewer and a display: pervert-view records
+if selected tool-record-window; then
+   cc=${CC:-gcc}
+   if ! command -v xvfb-run > /dev/null || [ ! -d "$build/vglib" ]; then
+      skipped tool-record-window "no xvfb-run or build/vglib"
+   elif [ ! -x "$tmp/xpoke" ] && ! $cc -O1 -Wall -o "$tmp/xpoke" "$top/regtest/viewer/xpoke.c" \
+           -lX11 -l:libXtst.so.6 > "$tmp/xpoke.log" 2>&1; then
+      skipped tool-record-window "cannot build xpoke (libX11, libXtst)"
+   else
+      # the tool finds its consumers in PERVERT_BINDIR (vg-in-place sets it
+      # to build/, so the launcher is run directly): a pervert-view there
+      # that notes how it was started
+      vgbin=$build/valgrind
+      [ -x "$vgbin" ] || vgbin=valgrind
+      mkdir -p "$tmp/twbin"
+      printf '#!/bin/sh\necho "$*" > "%s"\nexec "%s" "$@"\n' "$tmp/tw.viewer" "$view" > "$tmp/twbin/pervert-view"
+      ln -sf "$dump" "$tmp/twbin/pervert-dump"
+      chmod +x "$tmp/twbin/pervert-view"
+      cat > "$tmp/tw.sh" <<TW
+#!/bin/bash
+unset SDL_VIDEODRIVER
+export PERVERT_BINDIR=$tmp/twbin VALGRIND_LIB=$build/vglib
+"$vgbin" -q --tool=pervert --record="$tmp/tw.pvt" "$demos/list" 100000 > "$tmp/tw.out" 2> "$tmp/tw.err"
+echo "status \$?" >> "$tmp/tw.out"
+sleep 0.5
+"$tmp/xpoke" key q
+TW
+      chmod +x "$tmp/tw.sh"
+      timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" "$tmp/tw.sh" > "$tmp/tw.log" 2>&1
+      "$dump" --count "$tmp/tw.pvt" > "$tmp/tw.count" 2> "$tmp/tw.cerr"
+      drc=$?
+      if ! grep -q -- "--record=$tmp/tw.pvt" "$tmp/tw.viewer" 2>/dev/null; then
+         bad tool-record-window "pervert-view was not started with --record ($(cat "$tmp/tw.viewer" 2>/dev/null))"
+      elif ! grep -q '^list n=100000 sum=49950000$' "$tmp/tw.out" || ! grep -q '^status 0$' "$tmp/tw.out"; then
+         bad tool-record-window "the program: $(head -c 300 "$tmp/tw.out") $(head -c 300 "$tmp/tw.err")"
+      elif [ $drc -ne 0 ] || [ "$(awk '$1 == "exit" { print $2 }' "$tmp/tw.count")" != 1 ]; then
+         bad tool-record-window "the recording: exit $drc, $(head -c 300 "$tmp/tw.cerr")"
+      else
+         ok "tool-record-window ($(awk '$1 == "total" { print $2 }' "$tmp/tw.count") records, complete, to EXIT)"
       fi
    fi
 fi
