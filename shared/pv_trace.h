@@ -17,8 +17,11 @@
  * A file without a valid footer (the recorder was killed) is "incomplete":
  * it reads up to its last whole chunk.
  *
- * Writer: streams; it holds at most one chunk (about PV_TRACE_CHUNK_RAW
- * bytes of records) in memory.  Reader: one chunk at a time, every length
+ * Writer: streams; it holds at most two chunks (about PV_TRACE_CHUNK_RAW
+ * bytes of records each) in memory: the one it encodes each record into
+ * as it arrives, and the one a compression thread compresses and writes
+ * meanwhile (when there are two CPUs or more; PV_TRACE_THREAD=0: none).
+ * A write error of that thread is returned by the next call.  Reader: one chunk at a time, every length
  * checked before use (the file may be anything: see regtest/trace's fuzz
  * target).  Both are in libpvshared.a; the program links with libzstd.
  */
@@ -79,7 +82,8 @@ int  pv_trace_flush(struct pv_trace_writer *w);
 int  pv_trace_finish(struct pv_trace_writer *w, unsigned flags, int do_fsync);
 /* Close and free without an index or footer (the file is incomplete). */
 void pv_trace_abandon(struct pv_trace_writer *w);
-/* totals so far: records written (PAD left out), their bytes, file bytes */
+/* totals so far: records written (PAD left out), their bytes, file bytes
+ * (with the compression thread: as of the last chunk it finished) */
 void pv_trace_stats(const struct pv_trace_writer *w, pv_u64 *events,
                     pv_u64 *raw_bytes, pv_u64 *file_bytes);
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <zstd.h>
+#include <pthread.h>
 
 #include "pv_stream.h"
 
@@ -166,7 +167,23 @@ struct pv_trace_writer {
    size_t   nidx, idx_cap;
    ZSTD_CCtx *cctx;
    char     path[512];
+
+   /* compression thread (see start_worker): while it compresses and writes
+    * chunk k, the caller encodes chunk k+1.  The job's buffer is swapped
+    * with xbuf when a chunk is handed over; the worker alone touches cctx,
+    * comp, idx and off while a job runs. */
+   int      threaded;
+   pthread_t th;
+   pthread_mutex_t mu;
+   pthread_cond_t cv;
+   int      busy, stop, async_errno;
+   pv_u8   *job_x;
+   size_t   job_cap, job_xn;
+   pv_u32   job_raw;
+   pv_u64   job_first, job_nrec;
 };
+
+static void start_worker(struct pv_trace_writer *w);
 
 static int write_all(struct pv_trace_writer *w, const void *p, size_t n)
 {
@@ -222,6 +239,7 @@ struct pv_trace_writer *pv_trace_create(const char *path, char *err, size_t errl
       return NULL;
    }
    snprintf(w->path, sizeof w->path, "%s", path);
+   start_worker(w);
    return w;
 }
 
@@ -286,6 +304,122 @@ static int grow(pv_u8 **p, size_t *cap, size_t need)
    return 0;
 }
 
+/* Compress the encoded chunk SRC[0..XN) (RAW bytes of records, NREC of
+ * them from record FIRST) and write it with its header; note it in the
+ * index.  0, or -1 with errno set. */
+static int compress_write(struct pv_trace_writer *w, const pv_u8 *src, size_t xn, pv_u32 raw,
+                          pv_u64 first, pv_u64 nrec)
+{
+   size_t cb = ZSTD_compressBound(xn) + PV_TRACE_CHUNK_HDR;
+   if (grow(&w->comp, &w->comp_cap, cb) != 0) {
+      errno = ENOMEM;
+      return -1;
+   }
+   ZSTD_CCtx_reset(w->cctx, ZSTD_reset_session_and_parameters);
+   ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, w->level);
+   ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1);
+   size_t cn = ZSTD_compress2(w->cctx, w->comp + PV_TRACE_CHUNK_HDR, cb - PV_TRACE_CHUNK_HDR,
+                              src, xn);
+   if (ZSTD_isError(cn)) {
+      errno = EIO;
+      return -1;
+   }
+   pv_u8 *h = w->comp;
+   put32(h, PV_TRACE_CHUNK_MAGIC);
+   put32(h + 4, (pv_u32)w->codec);
+   put32(h + 8, raw);
+   put32(h + 12, (pv_u32)cn);
+   put64(h + 16, first);
+   put32(h + 24, (pv_u32)nrec);
+   put32(h + 28, (pv_u32)xn);
+   put32(h + 32, pv_trace_crc32(0, h + PV_TRACE_CHUNK_HDR, cn));
+   put32(h + 36, pv_trace_crc32(0, h, 36));
+   if (w->nidx == w->idx_cap) {
+      size_t nc = w->idx_cap ? 2 * w->idx_cap : 256;
+      struct pv_trace_index_ent *ni = realloc(w->idx, nc * sizeof *ni);
+      if (!ni) {
+         errno = ENOMEM;
+         return -1;
+      }
+      w->idx = ni;
+      w->idx_cap = nc;
+   }
+   w->idx[w->nidx].off = w->off;
+   w->idx[w->nidx].first = first;
+   if (write_all(w, h, PV_TRACE_CHUNK_HDR + cn) != 0)
+      return -1;
+   w->nidx++;
+   return 0;
+}
+
+static void *worker(void *arg)
+{
+   struct pv_trace_writer *w = arg;
+   pthread_mutex_lock(&w->mu);
+   for (;;) {
+      while (!w->busy && !w->stop)
+         pthread_cond_wait(&w->cv, &w->mu);
+      if (!w->busy)
+         break;                           /* stop, nothing left */
+      pthread_mutex_unlock(&w->mu);
+      int rc = compress_write(w, w->job_x, w->job_xn, w->job_raw, w->job_first, w->job_nrec);
+      int e = errno;
+      pthread_mutex_lock(&w->mu);
+      if (rc != 0 && !w->async_errno)
+         w->async_errno = e ? e : EIO;
+      w->busy = 0;
+      pthread_cond_broadcast(&w->cv);
+   }
+   pthread_mutex_unlock(&w->mu);
+   return NULL;
+}
+
+/* Wait until the worker is idle; its error, if it had one (0: none). */
+static int worker_wait(struct pv_trace_writer *w)
+{
+   pthread_mutex_lock(&w->mu);
+   while (w->busy)
+      pthread_cond_wait(&w->cv, &w->mu);
+   int e = w->async_errno;
+   pthread_mutex_unlock(&w->mu);
+   return e;
+}
+
+static void worker_stop(struct pv_trace_writer *w)
+{
+   if (!w->threaded)
+      return;
+   pthread_mutex_lock(&w->mu);
+   w->stop = 1;
+   pthread_cond_broadcast(&w->cv);
+   pthread_mutex_unlock(&w->mu);
+   pthread_join(w->th, NULL);
+   pthread_mutex_destroy(&w->mu);
+   pthread_cond_destroy(&w->cv);
+   w->threaded = 0;
+}
+
+/* The compression thread: with a second CPU, zstd runs beside the caller
+ * (who reads the ring and encodes).  PV_TRACE_THREAD=0 turns it off. */
+static void start_worker(struct pv_trace_writer *w)
+{
+   const char *e = getenv("PV_TRACE_THREAD");
+   if ((e && strcmp(e, "0") == 0) || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+      return;
+   if (pthread_mutex_init(&w->mu, NULL) != 0)
+      return;
+   if (pthread_cond_init(&w->cv, NULL) != 0) {
+      pthread_mutex_destroy(&w->mu);
+      return;
+   }
+   if (pthread_create(&w->th, NULL, worker, w) != 0) {
+      pthread_cond_destroy(&w->cv);
+      pthread_mutex_destroy(&w->mu);
+      return;
+   }
+   w->threaded = 1;
+}
+
 int pv_trace_flush(struct pv_trace_writer *w)
 {
    if (!w->raw_len)
@@ -318,46 +452,31 @@ int pv_trace_flush(struct pv_trace_writer *w)
       x += w->al;
       memcpy(x, w->var, w->vl);
    }
-   const pv_u8 *src = w->codec == PV_CODEC_RAW ? w->raw : w->xbuf;
-   size_t cb = ZSTD_compressBound(xn) + PV_TRACE_CHUNK_HDR;
-   if (grow(&w->comp, &w->comp_cap, cb) != 0) {
-      errno = ENOMEM;
-      return -1;
-   }
-   ZSTD_CCtx_reset(w->cctx, ZSTD_reset_session_and_parameters);
-   ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, w->level);
-   ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1);
-   size_t cn = ZSTD_compress2(w->cctx, w->comp + PV_TRACE_CHUNK_HDR, cb - PV_TRACE_CHUNK_HDR,
-                              src, xn);
-   if (ZSTD_isError(cn)) {
-      errno = EIO;
-      return -1;
-   }
-   pv_u8 *h = w->comp;
-   put32(h, PV_TRACE_CHUNK_MAGIC);
-   put32(h + 4, (pv_u32)w->codec);
-   put32(h + 8, (pv_u32)w->raw_len);
-   put32(h + 12, (pv_u32)cn);
-   put64(h + 16, w->chunk_first);
-   put32(h + 24, (pv_u32)w->chunk_nrec);
-   put32(h + 28, (pv_u32)xn);
-   put32(h + 32, pv_trace_crc32(0, h + PV_TRACE_CHUNK_HDR, cn));
-   put32(h + 36, pv_trace_crc32(0, h, 36));
-   if (w->nidx == w->idx_cap) {
-      size_t nc = w->idx_cap ? 2 * w->idx_cap : 256;
-      struct pv_trace_index_ent *ni = realloc(w->idx, nc * sizeof *ni);
-      if (!ni) {
-         errno = ENOMEM;
+   if (w->threaded && w->codec != PV_CODEC_RAW) {
+      /* hand the chunk to the worker: its buffer becomes ours */
+      int e = worker_wait(w);
+      if (e) {
+         errno = e;
          return -1;
       }
-      w->idx = ni;
-      w->idx_cap = nc;
-   }
-   w->idx[w->nidx].off = w->off;
-   w->idx[w->nidx].first = w->chunk_first;
-   if (write_all(w, h, PV_TRACE_CHUNK_HDR + cn) != 0)
+      pv_u8 *x = w->job_x;
+      size_t cap = w->job_cap;
+      w->job_x = w->xbuf;
+      w->job_cap = w->xbuf_cap;
+      w->xbuf = x;
+      w->xbuf_cap = cap;
+      w->job_xn = xn;
+      w->job_raw = (pv_u32)w->raw_len;
+      w->job_first = w->chunk_first;
+      w->job_nrec = w->chunk_nrec;
+      pthread_mutex_lock(&w->mu);
+      w->busy = 1;
+      pthread_cond_broadcast(&w->cv);
+      pthread_mutex_unlock(&w->mu);
+   } else if (compress_write(w, w->codec == PV_CODEC_RAW ? w->raw : w->xbuf, xn,
+                             (pv_u32)w->raw_len, w->chunk_first, w->chunk_nrec) != 0) {
       return -1;
-   w->nidx++;
+   }
    w->chunk_first += w->chunk_nrec;
    w->chunk_nrec = 0;
    w->raw_len = 0;
@@ -516,6 +635,14 @@ int pv_trace_finish(struct pv_trace_writer *w, unsigned flags, int do_fsync)
       rc = -1;
    if (rc == 0 && pv_trace_flush(w) != 0)
       rc = -1;
+   if (w->threaded) {
+      int e = worker_wait(w);            /* the last chunk is written */
+      if (e && rc == 0) {
+         errno = e;
+         rc = -1;
+      }
+      worker_stop(w);
+   }
    if (rc == 0) {
       /* index: "PVIX", 0, nchunks, {offset, first event} * n, crc, 0 */
       size_t isz = 16 + 16 * w->nidx + 8;
@@ -563,6 +690,7 @@ void pv_trace_abandon(struct pv_trace_writer *w)
 {
    if (!w)
       return;
+   worker_stop(w);
    if (w->fd >= 0)
       close(w->fd);
    free(w->raw);
@@ -572,6 +700,7 @@ void pv_trace_abandon(struct pv_trace_writer *w)
    free(w->var);
    free(w->slot);
    free(w->xbuf);
+   free(w->job_x);
    free(w->comp);
    free(w->idx);
    ZSTD_freeCCtx(w->cctx);
