@@ -26,6 +26,8 @@ struct dump {
    char         **symcache;     /* --symbols: formatted site per id (lazy) */
    pv_u32         symcache_cap;
 
+   size_t         span_budget;   /* count mode: dump_span stops at the first record
+                                    boundary past this many bytes (0: none) */
    pv_u64         count[PV_REC_LAST + 1];  /* records seen, by type */
    pv_u64         bytes;                   /* record bytes seen (no PAD) */
 

@@ -456,9 +456,10 @@ static size_t span_count(struct dump *d, const pv_u8 *p, size_t n, pv_u64 pos0,
    /* counters in registers: all accesses, stores, modifies (loads = rest) */
    pv_u64 acc = 0, st = 0, mo = 0;
    size_t i = 0;
-   while (i < n) {
+   size_t lim = d->span_budget && d->span_budget < n ? d->span_budget : n;
+   while (i < lim) {
       /* unrolled: most spans are long runs of access records */
-      while (n - i >= 64) {
+      while (lim - i >= 64) {
          unsigned t0 = p[i], t1 = p[i + 16], t2 = p[i + 32], t3 = p[i + 48];
          /* all four in 1..3 (LOAD, STORE, MODIFY)? */
          if ((t0 | t1 | t2 | t3) > 3u || !t0 || !t1 || !t2 || !t3)
@@ -468,7 +469,7 @@ static size_t span_count(struct dump *d, const pv_u8 *p, size_t n, pv_u64 pos0,
          mo += (t0 == 3) + (t1 == 3) + (t2 == 3) + (t3 == 3);
          i += 64;
       }
-      if (i >= n)
+      if (i >= lim)
          break;
       if (n - i >= 16) {
          unsigned t = p[i];

@@ -443,8 +443,16 @@ int main(int argc, char **argv)
       size_t n;
       int st = pv_reader_batch(&r, &p, &n);
       if (st == PV_BATCH_DATA) {
+         /* recording: compressing a whole ring's worth before giving it
+          * back would leave the program waiting for room, then this side
+          * waiting for data, in turns; slices of 1/16 of the ring are given
+          * back (published) one by one, so both run at once.  The counting
+          * walker stops there itself; the others get a cut span. */
+         d.span_budget = rec && !ctl.active && d.mode == MODE_COUNT ? r.size / 16 : 0;
          if (ctl.active)
             n = ctl_chunk(p, n, CTL_CHUNK);
+         else if (rec && d.mode != MODE_COUNT && n > r.size / 16)
+            n = ctl_chunk(p, n, r.size / 16);
          size_t used = dump_span(&d, p, n, (pv_u64)(p - r.data), r.size, &stop);
          if (rec && !rec_err && pv_trace_append(rec, p, used) != 0)
             rec_err = errno;

@@ -17,8 +17,11 @@
  * A file without a valid footer (the recorder was killed) is "incomplete":
  * it reads up to its last whole chunk.
  *
- * Writer: streams; it holds at most one chunk (about PV_TRACE_CHUNK_RAW
- * bytes of records) in memory.  Reader: one chunk at a time, every length
+ * Writer: streams; it holds at most two chunks (about PV_TRACE_CHUNK_RAW
+ * bytes of records each) in memory: the one it encodes each record into
+ * as it arrives, and the one a compression thread compresses and writes
+ * meanwhile (when there are two CPUs or more; PV_TRACE_THREAD=0: none).
+ * A write error of that thread is returned by the next call.  Reader: one chunk at a time, every length
  * checked before use (the file may be anything: see regtest/trace's fuzz
  * target).  Both are in libpvshared.a; the program links with libzstd.
  */
@@ -50,6 +53,9 @@ enum pv_trace_codec {
    PV_CODEC_COUNT
 };
 #define PV_TRACE_DEFAULT_CODEC PV_CODEC_SITE
+/* zstd level: 1 costs a recording program about half what level 3 did
+ * (bench/record-overhead) for ~7 % more bytes; negative: zstd's fast levels */
+#define PV_TRACE_DEFAULT_LEVEL 1
 
 /* footer flags */
 #define PV_TRACE_F_EXIT   1u      /* the stream ended with its EXIT record */
@@ -61,7 +67,7 @@ struct pv_trace_writer;
 
 /* Create (truncate) PATH.  NULL with a one-line reason in ERR. */
 struct pv_trace_writer *pv_trace_create(const char *path, char *err, size_t errlen);
-/* Choose the codec (PV_CODEC_*) and zstd level (default 3) before the
+/* Choose the codec (PV_CODEC_*) and zstd level (default 1) before the
  * first append; for measurements. */
 void pv_trace_set_codec(struct pv_trace_writer *w, int codec, int level);
 /* Append the whole, already checked records P[0..N) (PAD records are left
@@ -76,7 +82,8 @@ int  pv_trace_flush(struct pv_trace_writer *w);
 int  pv_trace_finish(struct pv_trace_writer *w, unsigned flags, int do_fsync);
 /* Close and free without an index or footer (the file is incomplete). */
 void pv_trace_abandon(struct pv_trace_writer *w);
-/* totals so far: records written (PAD left out), their bytes, file bytes */
+/* totals so far: records written (PAD left out), their bytes, file bytes
+ * (with the compression thread: as of the last chunk it finished) */
 void pv_trace_stats(const struct pv_trace_writer *w, pv_u64 *events,
                     pv_u64 *raw_bytes, pv_u64 *file_bytes);
 
@@ -121,6 +128,7 @@ struct pv_trace_reader {
    char         *hdr_strings;  /* storage for prog/args */
    const char  **argv;
    pv_u64       *index;        /* complete files: chunk offsets (nchunks) */
+   pv_u64       *index_first;  /* ... and the first record of each */
    pv_u8        *comp, *xbuf, *raw;   /* buffers for one chunk */
    size_t        comp_cap, xbuf_cap, raw_cap;
    void         *dctx;         /* ZSTD_DCtx */
@@ -141,6 +149,20 @@ int  pv_trace_open_mem(struct pv_trace_reader *t, const void *mem, size_t len,
 int  pv_trace_next(struct pv_trace_reader *t, const pv_u8 **p, size_t *n,
                    char *err, size_t errlen);
 void pv_trace_close(struct pv_trace_reader *t);
+
+/* Seeking.  A chunk is named by its offset in the file, its number (from
+ * 0) and the index of its first record; pv_trace_next then reads that chunk
+ * next, with every check it makes when reading in order (a chunk that is
+ * not what the caller said is reported corrupt).  Complete files: the
+ * index gives the chunk holding any record (pv_trace_locate); incomplete
+ * ones: remember pv_trace_tell before each pv_trace_next while reading in
+ * order.  0, or -1 if the place is outside the file's chunks. */
+struct pv_trace_pos { pv_u64 offset, chunk, first_event; };
+void pv_trace_tell(const struct pv_trace_reader *t, struct pv_trace_pos *pos);
+int  pv_trace_seek(struct pv_trace_reader *t, const struct pv_trace_pos *pos);
+/* Complete files: the chunk holding record EVENT (the last chunk if EVENT
+ * is past the end).  0, or -1 (incomplete file, or no chunks). */
+int  pv_trace_locate(const struct pv_trace_reader *t, pv_u64 event, struct pv_trace_pos *pos);
 
 /* Fuzz targets only: when set, checksums are not checked (so that mutated
  * input reaches zstd and the decoder).  0 by default. */

@@ -340,12 +340,15 @@ static int open_common(struct pv_trace_reader *t, char *err, size_t errlen)
          return fail(err, errlen, PV_TRACE_ERR_CORRUPT, "corrupt index (bad checksum)");
       }
       t->index = malloc((nch ? nch : 1) * sizeof *t->index);
-      if (!t->index) {
+      t->index_first = malloc((nch ? nch : 1) * sizeof *t->index_first);
+      if (!t->index || !t->index_first) {
          free(ix);
          return fail(err, errlen, PV_TRACE_ERR_IO, "out of memory");
       }
-      for (pv_u64 k = 0; k < nch; k++)
+      for (pv_u64 k = 0; k < nch; k++) {
          t->index[k] = get64(ix + 16 + 16 * k);
+         t->index_first[k] = get64(ix + 24 + 16 * k);
+      }
       free(ix);
       t->info.complete = 1;
       t->info.flags = get32(f + 24);
@@ -503,10 +506,48 @@ void pv_trace_close(struct pv_trace_reader *t)
    free(t->hdr_strings);
    free(t->argv);
    free(t->index);
+   free(t->index_first);
    free(t->comp);
    free(t->xbuf);
    free(t->raw);
    ZSTD_freeDCtx(t->dctx);
    memset(t, 0, sizeof *t);
    t->fd = -1;
+}
+
+void pv_trace_tell(const struct pv_trace_reader *t, struct pv_trace_pos *pos)
+{
+   pos->offset = t->pos;
+   pos->chunk = t->chunks;
+   pos->first_event = t->events;
+}
+
+int pv_trace_seek(struct pv_trace_reader *t, const struct pv_trace_pos *pos)
+{
+   if (pos->offset < PV_TRACE_HDR_FIXED || pos->offset > t->end)
+      return -1;
+   if (t->info.complete && pos->chunk > t->info.nchunks)
+      return -1;
+   t->pos = pos->offset;
+   t->chunks = pos->chunk;
+   t->events = pos->first_event;
+   return 0;
+}
+
+int pv_trace_locate(const struct pv_trace_reader *t, pv_u64 event, struct pv_trace_pos *pos)
+{
+   if (!t->info.complete || t->info.nchunks == 0 || !t->index_first)
+      return -1;
+   pv_u64 lo = 0, hi = t->info.nchunks;    /* last chunk with first <= event */
+   while (hi - lo > 1) {
+      pv_u64 mid = lo + (hi - lo) / 2;
+      if (t->index_first[mid] <= event)
+         lo = mid;
+      else
+         hi = mid;
+   }
+   pos->offset = t->index[lo];
+   pos->chunk = lo;
+   pos->first_event = t->index_first[lo];
+   return 0;
 }

@@ -180,7 +180,8 @@ static void pv_print_usage(void)
 "    --ring-size=SIZE          ring data size, a power of two, e.g. 16M [4M]\n"
 "    --record=FILE             write the event stream to the trace file FILE\n"
 "                              (zstd-compressed; read it with pervert-dump FILE);\n"
-"                              with --viewer=no or no --viewer, pervert-dump records\n"
+"                              pervert-view records what it shows; with --viewer=no\n"
+"                              (or no --viewer and no DISPLAY) pervert-dump records\n"
 "    --trace-at-start=yes|no   trace accesses from the start; else wait for\n"
 "                              PERVERT_START_TRACING from pervert.h [yes]\n"
    );
@@ -317,15 +318,26 @@ static void pv_post_clo_init(void)
    pv_sites_init();
    pv_heap_init();
    if (clo_record) {
-      /* The recorder is pervert-dump (the ring has one consumer; recording
-       * alongside the window is not available yet). */
-      if (viewer_given && VG_(strcmp)(pv_clo_viewer, "no") != 0) {
-         VG_(umsg)("pervert: --record works with --viewer=no (or no --viewer) for now: "
-                   "record with --viewer=no, then read the file with pervert-dump\n");
+      /* The ring has one consumer, so the consumer records: pervert-view
+       * (--record=FILE: it writes what it reads) when it is the viewer,
+       * else pervert-dump --record.  With no --viewer the window is used
+       * when there is a display to open it on. */
+      Bool has_display = VG_(getenv)("DISPLAY") || VG_(getenv)("WAYLAND_DISPLAY");
+      Bool is_view = VG_(strncmp)(pv_clo_viewer, "pervert-view", 12) == 0
+                     && (pv_clo_viewer[12] == 0 || pv_clo_viewer[12] == ' ');
+      HChar* cmd = VG_(malloc)("pv.record", VG_(strlen)(pv_clo_viewer) + VG_(strlen)(clo_record) + 64);
+      if (viewer_given && is_view) {
+         VG_(sprintf)(cmd, "%s --record=%s", pv_clo_viewer, clo_record);
+      } else if (viewer_given && VG_(strcmp)(pv_clo_viewer, "no") != 0) {
+         VG_(umsg)("pervert: --record works with pervert-view or --viewer=no (the recorder is "
+                   "then pervert-dump); with another viewer use pervert-dump --record=FILE "
+                   "as the viewer\n");
          VG_(exit)(1);
+      } else if (!viewer_given && has_display) {
+         VG_(sprintf)(cmd, "pervert-view --record=%s", clo_record);
+      } else {
+         VG_(sprintf)(cmd, "pervert-dump --record=%s", clo_record);
       }
-      HChar* cmd = VG_(malloc)("pv.record", VG_(strlen)(clo_record) + 64);
-      VG_(sprintf)(cmd, "pervert-dump --record=%s", clo_record);
       pv_clo_viewer = cmd;
    }
    pv_ring_start(pv_clo_viewer);

@@ -94,6 +94,25 @@ struct pv_app {
    int    ctl_rate_wait;          /* the last RATE posted, not taken yet */
    int    ctl_held;               /* the program is known held (all read) */
 
+   /* replay (pervert-view FILE.pvt): the player, and the run time shown */
+   struct pv_player *pl;
+   double vclock;                 /* replay: run time in s that frame() uses */
+   double t_clock;                /* clock at the last frame (decay step) */
+   int    shoot_now;              /* replay, headless: grab this frame */
+
+   /* video of the window (v key, --render) */
+   struct pv_video *video;
+   double video_t0;               /* wall clock of its first frame (live) */
+   int    video_fixed;            /* --render: one video frame per frame drawn */
+   char   video_path[512];
+   int    video_request;          /* v pressed: start or stop */
+
+   /* recording the stream to a trace file (t key, --record) */
+   int    rec_request;
+   char   rec_path[512];
+   int    rec_failed_exit;
+   int    rec_started;            /* --record-from: the recording began */        /* the recording failed: exit status 1 */
+
    /* life */
    int    quit;
    int    detached;               /* ring let go (FINISHED or GONE) */
@@ -102,5 +121,14 @@ struct pv_app {
    char   toast[640];             /* a short message in the status bar */
    double toast_until;
 };
+
+struct pv_player;
+struct pv_video;
+
+/* main.c: one frame (heat, timeline, map, text, screenshot, video); 1 when
+ * a headless run is done, 2 on a screenshot error */
+int  pv_app_frame(struct pv_app *a);
+void pv_app_screen_layout(struct pv_app *a);
+void pv_app_handle_resize(struct pv_app *a);
 
 #endif

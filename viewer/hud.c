@@ -6,6 +6,7 @@
 
 #include "colors.h"
 #include "control.h"
+#include "player.h"
 #include "util.h"
 
 static void fill(SDL_Renderer *r, const SDL_Rect *rc, struct pv_rgb c, Uint8 alpha)
@@ -27,7 +28,10 @@ const char *pv_hud_state(const struct pv_app *a, char *buf, size_t n, struct pv_
    const struct pv_model *m = &a->model;
    int busy;
    *color = PV_C_TEXT;
-   if (a->in.state == PV_IN_CORRUPT) {
+   if (a->pl) {
+      pv_player_status(a, buf, n);
+      *color = a->pl->playing ? PV_C_READ : PV_C_ACCENT;
+   } else if (a->in.state == PV_IN_CORRUPT) {
       *color = PV_C_WRITE;
       snprintf(buf, n, "stream error");
    } else if (m->exited) {
@@ -145,11 +149,22 @@ static void status_bar(struct pv_app *a)
    struct pv_rgb sc;
    pv_hud_state(a, st, sizeof st, &sc);
    x += pv_text(&a->font, x, y, sc, st) + a->font.advance * 3;
+   if ((a->video && !a->video_fixed) || a->in.rec) {
+      const char *rec = a->video && !a->video_fixed && a->in.rec ? "REC video+trace" : a->video && !a->video_fixed ? "REC video" : "REC trace";
+      x += pv_text(&a->font, x, y, PV_C_WRITE, rec) + a->font.advance * 3;
+   }
    pv_u64 dropped = m->dropped;
    if (a->in.attached && a->in.r.ctrl && a->in.r.ctrl->dropped > dropped)
       dropped = a->in.r.ctrl->dropped;
    char zb[32];
    pv_fmt_bytes(zb, sizeof zb, 1ull << a->view.cell_shift);
+   if (a->pl)
+      snprintf(buf, sizeof buf, "%s accesses   heap %s in %s blocks   %.0f fps   zoom %s/cell   "
+               "half-life %g ms", pv_fmt_count(b2, sizeof b2, (double)m->n_access),
+               pv_fmt_bytes(b3, sizeof b3, m->heap.live_bytes),
+               pv_fmt_count(b4, sizeof b4, (double)m->heap.live_count), a->fps, zb,
+               a->heat.half_life_ms);
+   else
    snprintf(buf, sizeof buf, "%s acc/s%s   %s accesses   heap %s in %s blocks   dropped %s   "
             "%.0f fps   zoom %s/cell   half-life %g ms",
             pv_fmt_count(b1, sizeof b1, a->eps), a->t_end > 0 ? " (average)" : "",
@@ -200,7 +215,8 @@ int pv_hud_hover_card(struct pv_app *a, struct pv_card *c, int *row, int *col)
       if (b && b->addr >= lo && b->addr < hi)
          addr = b->addr;
    }
-   pv_card_build(c, &a->model, addr, lo, hi, a->t_frame);
+   /* replay: ages in run time, the clock of the FREE records */
+   pv_card_build(c, &a->model, addr, lo, hi, a->pl ? a->model.now : a->t_frame);
    return 1;
 }
 
@@ -258,6 +274,31 @@ static void hover(struct pv_app *a)
 
 static void help(struct pv_app *a)
 {
+   static const char *replay_lines[] = {
+      "Keys (replay of a trace file)",
+      "",
+      "h  F1            this help (any key closes it)",
+      "q  Esc           close the viewer",
+      "space            play / pause (at the end: from the start)",
+      "r  R  Backspace  playback speed slower / faster / 1x (1/256x .. 64x)",
+      "1  2  3  4       step 1 / 10 / 100 / 1000 events forward",
+      "Shift+1 .. 4     the same backward",
+      ".  ,             one event forward / backward",
+      "Left Right       back / forward 1% of the run (Shift: 10%)",
+      "m  M             jump to the next / previous pervert.h mark",
+      "slider (bottom)  click or drag to go anywhere; ticks are the marks",
+      "v                start / stop a video of the window (MP4, or APNG)",
+      "f                follow mode: keep the busiest region in view",
+      "+  -  0          zoom in / out / see everything (Ctrl+wheel: at the mouse)",
+      "wheel  drag      scroll (also the scrollbar; Up Down PgUp PgDn Home End)",
+      "[  ]             heat half-life shorter / longer",
+      "<  >             timeline: time per column shorter / longer",
+      "c                show / hide code regions",
+      "s  F12           save a screenshot",
+      "",
+      "Time is the program's run time (its TIME records); heat decays with it.",
+      "After a jump the heat is re-created from each line's last access.",
+   };
    static const char *lines[] = {
       "Keys",
       "",
@@ -283,8 +324,10 @@ static void help(struct pv_app *a)
       "p                sites panel: code sites, strides, reuse, source",
       "Tab n / S-Tab N  select the next / previous site (or click it; x: none)",
       "right click      select the site of the last access in that cell",
-      "o  t  k  g       sites: sort (accesses/bytes/lines); filter thread, kind, region",
+      "o  i  k  g       sites: sort (accesses/bytes/lines); filter thread, kind, region",
       "b                heap block card of the block under the mouse (or busiest)",
+      "v                start / stop a video of the window (MP4 via ffmpeg, or APNG)",
+      "t                start / stop recording the stream to a trace file (.pvt)",
       "",
       "Mouse over a cell: address, region, heap block with allocation stack,",
       "last access with code site and thread, read/write counts.",
@@ -293,12 +336,17 @@ static void help(struct pv_app *a)
       "allocated but untouched heap is dim violet.  Live heap blocks are outlined,",
       "freed blocks fade out in orange.  Heat halves every half-life.",
    };
+   const char **L = (const char **)lines;
    int n = (int)(sizeof lines / sizeof lines[0]);
+   if (a->pl) {
+      L = (const char **)replay_lines;
+      n = (int)(sizeof replay_lines / sizeof replay_lines[0]);
+   }
    struct pv_font *f = &a->font;
    int maxlen = 0;
    for (int i = 0; i < n; i++)
-      if ((int)strlen(lines[i]) > maxlen)
-         maxlen = (int)strlen(lines[i]);
+      if ((int)strlen(L[i]) > maxlen)
+         maxlen = (int)strlen(L[i]);
    int w = pv_text_w(f, maxlen) + 48, h = n * f->height + 40;
    SDL_Rect box = { (a->scr.W - w) / 2, (a->scr.H - h) / 2, w, h };
    SDL_Rect all = { 0, 0, a->scr.W, a->scr.H };
@@ -307,8 +355,8 @@ static void help(struct pv_app *a)
    frame(a->ren, &box, PV_C_ACCENT);
    for (int i = 0; i < n; i++)
       pv_text(i == 0 ? &a->big : f, box.x + 24, box.y + 20 + i * f->height,
-              i == 0 ? PV_C_ACCENT : (lines[i][0] && lines[i][1] == ' ' ? PV_C_TEXT : PV_C_TEXT),
-              lines[i]);
+              i == 0 ? PV_C_ACCENT : (L[i][0] && L[i][1] == ' ' ? PV_C_TEXT : PV_C_TEXT),
+              L[i]);
 }
 
 void pv_hud_draw(struct pv_app *a)

@@ -4,6 +4,7 @@
  * record types are checked with pv_rec_check and decoded field by field. */
 #include "ingest.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -87,10 +88,12 @@ size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, 
          m->tid = PV_HDR_A32(h);
          break;
       case PV_REC_SITE:
-         pv_symtab_add_site(&m->sym, rec, len);
+         if (!in->skip_symbols)
+            pv_symtab_add_site(&m->sym, rec, len);
          break;
       case PV_REC_STACK:
-         pv_symtab_add_stack(&m->sym, rec, len);
+         if (!in->skip_symbols)
+            pv_symtab_add_stack(&m->sym, rec, len);
          break;
       case PV_REC_ALLOC:
          pv_model_alloc(m, pv_rec_word(rec, 1), pv_rec_word(rec, 2),
@@ -144,6 +147,10 @@ size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, 
          break;
       case PV_REC_TIME:
          m->time_ns = pv_rec_word(rec, 1);
+         if (in->trace_clock) {
+            m->now = (double)m->time_ns / 1e9;
+            m->now_ms = (pv_u32)(m->time_ns / 1000000u) + 1;
+         }
          break;
       case PV_REC_DROPPED:
          m->dropped += pv_rec_word(rec, 1);
@@ -188,6 +195,10 @@ pv_u64 pv_ingest_run(struct pv_ingest *in, struct pv_model *m, double deadline)
       in->span_budget = 0;
       if (in->on_span && used)
          in->on_span(in->on_span_ctx, m, p, used, (pv_u64)(p - in->r.data), in->r.size);
+      if (in->rec && !in->rec_failed && used && pv_trace_append(in->rec, p, used) != 0) {
+         in->rec_failed = 1;
+         in->rec_errno = errno;
+      }
       pv_reader_consume(&in->r, used);
       in->bytes += used;
       recs += used / 16;

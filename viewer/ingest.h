@@ -4,6 +4,7 @@
 
 #include "pv_ring.h"
 #include "model.h"
+#include "pv_trace.h"
 
 enum pv_ingest_state {
    PV_IN_RUNNING = 0,   /* more may come */
@@ -22,6 +23,12 @@ struct pv_ingest {
    void   (*on_span)(void *ctx, struct pv_model *m, const pv_u8 *p, size_t n,
                      pv_u64 pos, pv_u64 data_size);
    void    *on_span_ctx;
+   int      trace_clock;        /* replay: the model's clock follows the TIME records */
+   int      skip_symbols;       /* replay: SITE/STACK records are not kept (the
+                                   model shares another model's symbols) */
+   struct pv_trace_writer *rec; /* recording: what is read is also written here */
+   int      rec_failed;         /* the recording hit a write error (errno in rec_errno) */
+   int      rec_errno;
    char     error[160];
 };
 

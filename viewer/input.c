@@ -3,7 +3,9 @@
 
 #include <stdio.h>
 
+#include "capture.h"
 #include "control.h"
+#include "player.h"
 #include "mapdraw.h"
 #include "shot.h"
 #include "util.h"
@@ -81,7 +83,18 @@ static void key(struct pv_app *a, const SDL_KeyboardEvent *k)
    if (pv_panel_key(a, c, shift))
       return;
    int page = a->view.rows > 8 ? a->view.rows - 4 : 1;
+   if (a->pl && pv_player_key(a, k))
+      return;                          /* replay: play, steps, slider, marks */
    switch (c) {
+   case SDLK_v:
+      a->video_request = 1;
+      break;
+   case SDLK_t:
+      if (a->pl)
+         toast(a, "this is a replay: the trace file is already recorded");
+      else
+         pv_capture_record_toggle(a);
+      break;
    case SDLK_q:
    case SDLK_ESCAPE:
       a->quit = 1;

@@ -23,6 +23,10 @@
 #include "hud.h"
 #include "input.h"
 #include "mapdraw.h"
+#include "player.h"
+#include "playback.h"
+#include "snapshot.h"
+#include "capture.h"
 #include "seed.h"
 #include "shot.h"
 #include "util.h"
@@ -103,7 +107,7 @@ static void fonts_open(struct pv_app *a)
    pv_font_open(&a->big, a->ren, bold, px * 5 / 4);
 }
 
-static void screen_layout(struct pv_app *a)
+void pv_app_screen_layout(struct pv_app *a)
 {
    int w, h;
    SDL_GetRendererOutputSize(a->ren, &w, &h);
@@ -111,6 +115,8 @@ static void screen_layout(struct pv_app *a)
                     a->font.height ? a->font.height : 16, a->font.advance ? a->font.advance : 8,
                     a->small.height ? a->small.height : 14);
    pv_panel_place(a, w, h);
+   if (a->pl)
+      pv_player_layout(a);
 }
 
 static int tl_columns(const struct pv_app *a)
@@ -168,12 +174,12 @@ static void update_layout(struct pv_app *a)
       pv_layout_build(&a->lay, &a->model.regions, rs, a->view.hide_code);
 }
 
-static void handle_resize(struct pv_app *a)
+void pv_app_handle_resize(struct pv_app *a)
 {
    a->resized = 0;
    int old_tl = a->scr.tl.w;
    fonts_open(a);
-   screen_layout(a);
+   pv_app_screen_layout(a);
    a->view.rows = a->scr.rows;
    if (a->scr.tl.w != old_tl && a->applied_ok)
       pv_timeline_resize(&a->tl, tl_columns(a), a->applied.rows);
@@ -269,18 +275,26 @@ static void detach(struct pv_app *a)
       return;
    pv_ingest_publish_counts(&a->in, &a->model);
    int finished = a->in.state == PV_IN_ENDED && a->model.exited;
+   /* the trace file is complete before the tool hears from us */
+   if (a->in.rec && pv_capture_record_stop(a, (a->model.exited ? PV_TRACE_F_EXIT : 0)
+                                             | (a->model.execed ? PV_TRACE_F_EXEC : 0)) != 0)
+      a->rec_failed_exit = 1;
    pv_reader_detach(&a->in.r, finished ? PV_CONS_FINISHED : PV_CONS_GONE);
    a->in.attached = 0;
    a->detached = 1;
 }
 
 /* Draw one frame; returns 1 when a headless run is done. */
-static int frame(struct pv_app *a)
+int pv_app_frame(struct pv_app *a)
 {
    double now = pv_now();
-   double dt = a->t_frame > 0 ? now - a->t_frame : 0;
+   /* the clock of heat, timeline and follow mode: the viewer's, or in a
+    * replay the run time being shown */
+   double clock = a->pl ? a->vclock : now;
+   double dt = a->t_clock > 0 && clock > a->t_clock ? clock - a->t_clock : 0;
+   a->t_clock = clock;
    a->t_frame = now;
-   int ended = a->in.state != PV_IN_RUNNING;
+   int ended = a->pl ? 0 : a->in.state != PV_IN_RUNNING;
    if (ended && a->t_end == 0) {
       a->t_end = now;
       double t0 = a->t_first > 0 ? a->t_first : a->t_start;
@@ -296,11 +310,13 @@ static int frame(struct pv_app *a)
    pv_timeline_accumulate(&a->tl, &a->model);
    pv_model_clear_inc(&a->model);
    a->tl.frozen = ended;
-   pv_timeline_tick(&a->tl, now);
+   pv_timeline_tick(&a->tl, clock);
 
    /* headless: is the screenshot due? */
    int shoot = 0;
-   if (a->headless && !a->shot_taken) {
+   if (a->pl) {
+      shoot = a->shoot_now && !a->shot_taken;
+   } else if (a->headless && !a->shot_taken) {
       if (ended)
          shoot = 1;
       else if (a->opts.after_accesses && a->model.n_access >= a->opts.after_accesses)
@@ -330,8 +346,8 @@ static int frame(struct pv_app *a)
       if ((a->sites.want && !a->sites.ncand) || a->sites.want_rank)
          fprintf(stderr, "pervert-view: no site matches --select-site=%s\n", a->opts.site.select);
    }
-   if (!pv_panel_follow(a, now))              /* a selected site: follow it */
-      pv_view_follow_tick(&a->view, &a->model, now, a->heat.half_life_ms);
+   if (!pv_panel_follow(a, clock))            /* a selected site: follow it */
+      pv_view_follow_tick(&a->view, &a->model, clock, a->heat.half_life_ms);
    update_layout(a);
    pv_view_settle(&a->view, &a->lay);
    apply_view(a);
@@ -346,6 +362,8 @@ static int frame(struct pv_app *a)
       pv_mapdraw_base(a, 1);          /* the untouched layer exactly as it is now */
    pv_mapdraw(a);
    pv_panel_draw(a);
+   if (a->pl)
+      pv_player_draw(a);
    pv_hud_draw(a);
 
    int done = 0;
@@ -388,6 +406,7 @@ static int frame(struct pv_app *a)
          a->toast_until = now + 4.0;
       }
    }
+   pv_capture_frame(a, now);
    SDL_RenderPresent(a->ren);
    a->frames++;
    rates(a, pv_now());
@@ -438,7 +457,18 @@ int main(int argc, char **argv)
    a->panel.open = a->opts.site.panel;
    a->panel.block_what = a->opts.site.block;
    a->in.access_limit = a->opts.after_accesses;
-   a->headless = a->opts.screenshot != NULL;
+   if (a->opts.record_from && (!a->in.access_limit || a->opts.record_from < a->in.access_limit))
+      a->in.access_limit = a->opts.record_from;   /* stop there to start recording */
+   a->headless = a->opts.screenshot != NULL || a->opts.render != NULL;
+   if (a->opts.replay) {
+      a->in.access_limit = 0;
+      int st = pv_playback_open(a);
+      if (st != 0)
+         return st;
+      st = pv_playback_checks(a);
+      if (st >= 0)
+         return st;
+   }
    a->hover_forced = a->opts.have_hover;
    a->show_help = a->opts.show_help;
 
@@ -454,7 +484,7 @@ int main(int argc, char **argv)
       int force_cpu = a->opts.software || strcmp(a->renderer_name, "software") == 0;
       pv_heat_init(&a->heat, a->ren, force_cpu, a->opts.half_life_ms);
       pv_timeline_init(&a->tl, a->ren, a->opts.slice_ms);
-      screen_layout(a);
+      pv_app_screen_layout(a);
       pv_view_init(&a->view, a->opts.cols, a->opts.zoom_shift, a->scr.rows);
       if (a->opts.have_goto)
          pv_view_goto(&a->view, a->opts.goto_addr);
@@ -475,16 +505,32 @@ int main(int argc, char **argv)
          memset(a->seed, 0, a->seed_n * sizeof *a->seed);
          pv_heat_add_texels(&a->heat, a->seed);
       }
-      frame(a);
+      pv_app_frame(a);
       a->frames = 0;
       a->t_frame = 0;
+      a->t_clock = 0;
       a->sec_t0 = 0;
+   }
+   if (a->opts.replay) {
+      if (video != 0) {
+         fprintf(stderr, "pervert-view: no display (%s): use --screenshot=FILE or --render=FILE "
+                 "for headless use\n", verr);
+         return 1;
+      }
+      int st = pv_playback_run(a);
+      fflush(stdout);
+      return st;
    }
    if (pv_reader_attach(&a->in.r, a->opts.ring, err, sizeof err) != 0) {
       fprintf(stderr, "pervert-view: %s\n", err);
       return 2;
    }
    a->in.attached = 1;
+   if (a->opts.record && !a->opts.record_from
+       && pv_capture_record_start(a, a->opts.record) != 0) {
+      detach(a);
+      return 2;
+   }
    if (video != 0) {
       fprintf(stderr, "pervert-view: no display (%s): run with --screenshot=FILE for headless use\n",
               verr);
@@ -508,7 +554,7 @@ int main(int argc, char **argv)
       if (a->quit)
          break;
       if (a->resized)
-         handle_resize(a);
+         pv_app_handle_resize(a);
 
       /* ingest until the frame is due */
       double due = frame_s > 0 ? next_frame : t0 + 0.004;
@@ -552,6 +598,12 @@ int main(int argc, char **argv)
          }
       }
       pv_ingest_publish_counts(&a->in, &a->model);
+      if (a->opts.record_from && !a->rec_started && a->model.n_access >= a->opts.record_from) {
+         a->rec_started = 1;          /* --record-from=N: from here on */
+         a->in.access_limit = a->opts.after_accesses;
+         if (pv_capture_record_start(a, a->opts.record) != 0)
+            a->rec_failed_exit = 1;
+      }
       double t1 = pv_now();
       if (a->t_first == 0 && a->model.n_access)
          a->t_first = t1;
@@ -565,7 +617,7 @@ int main(int argc, char **argv)
       if (a->in.state == PV_IN_ENDED && !a->detached && !a->headless)
          detach(a);
 
-      done = frame(a);
+      done = pv_app_frame(a);
       a->last_draw = pv_now() - t1;
       a->draw_acc += a->last_draw;
       if (frame_s > 0) {
@@ -583,6 +635,10 @@ int main(int argc, char **argv)
    }
    /* the file is complete before the tool hears from us: it (and a script
     * waiting for valgrind) may exit as soon as we let go */
+   if (a->opts.print_hash) {
+      printf("model-hash %016llx\n", (unsigned long long)pv_model_hash(&a->model, a->opts.print_hash));
+      fflush(stdout);
+   }
    if (a->shot) {
       char err[1100];
       if (pv_shot_write(a->shot, a->opts.screenshot, err, sizeof err) != 0) {
@@ -592,6 +648,9 @@ int main(int argc, char **argv)
       a->shot = NULL;
    }
    detach(a);
+   pv_capture_video_stop(a);
+   if (a->rec_failed_exit)
+      done = 2;
    if (a->opts.stats)
       fprintf(stderr, "pervert-view: %llu frames, %llu accesses, %llu records bytes %llu\n",
               (unsigned long long)a->frames, (unsigned long long)a->model.n_access,

@@ -219,9 +219,10 @@ static void draw_outlines(struct pv_app *a)
    SDL_SetRenderDrawBlendMode(a->ren, SDL_BLENDMODE_BLEND);
    /* freed blocks fade out */
    struct pv_heap *h = &m->heap;
+   double now = a->pl ? a->vclock : a->t_frame;    /* replay: run time, as FREE's */
    for (unsigned k = 1; k <= h->freed_n; k++) {
       const struct pv_freed *f = &h->freed[(h->freed_head + PV_FREED_CAP - k) % PV_FREED_CAP];
-      double age = a->t_frame - f->when;
+      double age = now - f->when;
       if (age >= PV_FREED_FADE_S)
          break;                       /* older ones are older still */
       if (age < 0)

@@ -1,6 +1,8 @@
 /* options.c -- parses pervert-view's command line (see options.h). */
 #include "options.h"
 
+#include "pv_trace.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@ void pv_opts_usage(void)
 {
    printf(
 "usage: pervert-view [options] RING\n"
+"       pervert-view [options] FILE.pvt        (replay a trace file)\n"
 "The live window of pervert: valgrind --tool=pervert starts it and passes the\n"
 "shared-memory RING as the last argument.\n"
 "\n"
@@ -42,6 +45,27 @@ void pv_opts_usage(void)
 "  --show-help            start with the key overlay shown (as after h)\n"
 "  --log-control          print a line to stderr when the program is held,\n"
 "                         stepped, resumed or slowed (for tests)\n"
+"  --record=FILE          write the stream to trace FILE while showing it\n"
+"                         (t starts/stops a recording named after the program)\n"
+"  --record-from=N        ... starting once N accesses were read\n"
+"  --video=FILE           the file the v key records the window to (default:\n"
+"                         PROGRAM-DATE-TIME.mp4, .png without ffmpeg)\n"
+"Replay of a trace file (pervert-dump --record, --record, t key):\n"
+"  --speed=X              playback speed (run time x X; default 1)\n"
+"  --paused               start paused (space plays)\n"
+"  --screenshot=FILE      headless: the picture at --screenshot-after=POS\n"
+"                         (N accesses as live, or Ns seconds; default: the end)\n"
+"  --render=FILE          headless: a video of --from=POS to --to=POS at\n"
+"                         --fps=N (default 30) frames per second of video;\n"
+"                         FILE.mp4 (ffmpeg) or FILE.png (animated PNG)\n"
+"  --from=POS --to=POS    POS: N events (records), Ns seconds of run time,\n"
+"                         Na accesses (default: start and end)\n"
+"  --model-hash-at=POS,.. print a hash of the model at each POS, seeking\n"
+"  --seek-test=N          compare seeking with playing at N positions\n"
+"  --print-model-hash[=layout]  with --screenshot: print a hash of the model\n"
+"                         (=layout: of regions and heap blocks only)\n"
+"  --list-marks           print the pervert.h marks: event, run time (ns), text\n"
+"  --snapshot-memory=MB   memory for seek snapshots (default 1024)\n"
 "  --help                 this text\n");
    pv_siteopts_usage();
    printf("Keys: press h in the window.\n");
@@ -94,6 +118,30 @@ static int parse_ms(const char *v, double lo, double hi, double *out)
    return 0;
 }
 
+int pv_opts_parse_pos(const char *s, int *unit, pv_u64 *n, double *seconds)
+{
+   size_t l = strlen(s);
+   char num[64];
+   *n = 0;
+   *seconds = 0;
+   if (l == 0 || l >= sizeof num)
+      return -1;
+   char last = s[l - 1];
+   if (last == 's' || last == 'a') {
+      snprintf(num, sizeof num, "%.*s", (int)(l - 1), s);
+      if (last == 's') {
+         char *e;
+         *seconds = strtod(num, &e);
+         *unit = PV_POS_SECONDS;
+         return e != num && !*e && *seconds >= 0 && *seconds < 1e7 ? 0 : -1;
+      }
+      *unit = PV_POS_ACCESSES;
+      return pv_parse_u64(num, n) == 0 && num[0] >= '0' && num[0] <= '9' ? 0 : -1;
+   }
+   *unit = PV_POS_EVENTS;
+   return pv_parse_u64(s, n) == 0 && s[0] >= '0' && s[0] <= '9' ? 0 : -1;
+}
+
 int pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t errlen)
 {
    memset(o, 0, sizeof *o);
@@ -106,6 +154,8 @@ int pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t er
    o->slice_ms = 40;
    pv_siteopts_defaults(&o->site);
    int rc;
+   o->speed = 1;
+   o->snap_budget = (size_t)1024 << 20;
    for (int i = 1; i < argc; i++) {
       const char *a = argv[i];
       const char *v = strchr(a, '=');
@@ -176,7 +226,79 @@ int pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t er
             snprintf(err, errlen, "--screenshot-after: want N accesses (N > 0) or Ns seconds, not '%s'", v);
             return -1;
          }
+      } else if (strcmp(a, "--paused") == 0) {
+         o->start_paused = 1;
+      } else if (strcmp(a, "--list-marks") == 0) {
+         o->list_marks = 1;
+      } else if (strcmp(a, "--print-model-hash") == 0) {
+         o->print_hash = 1;               /* PV_HASH_LINES */
+      } else if (strcmp(a, "--print-model-hash=layout") == 0) {
+         o->print_hash = 4;               /* regions and heap only (see main.c) */
+      } else if (IS("--record-from")) {
+         if (pv_parse_u64(v, &o->record_from) || o->record_from == 0) {
+            snprintf(err, errlen, "--record-from: want N accesses (N > 0), not '%s'", v);
+            return -1;
+         }
+      } else if (IS("--record")) {
+         if (!*v) {
+            snprintf(err, errlen, "--record: want a file name");
+            return -1;
+         }
+         o->record = v;
+      } else if (IS("--video")) {
+         if (!*v) {
+            snprintf(err, errlen, "--video: want a file name (.mp4 or .png)");
+            return -1;
+         }
+         o->video = v;
+      } else if (IS("--render")) {
+         if (!*v) {
+            snprintf(err, errlen, "--render: want a file name (.mp4 or .png)");
+            return -1;
+         }
+         o->render = v;
+      } else if (IS("--from") || IS("--to") || IS("--model-hash-at")) {
+         int u;
+         pv_u64 n;
+         double sec;
+         char one[64];
+         const char *q = v;
+         do {   /* check each position of the list */
+            size_t l = strcspn(q, ",");
+            snprintf(one, sizeof one, "%.*s", (int)(l < 63 ? l : 63), q);
+            if (pv_opts_parse_pos(one, &u, &n, &sec) != 0) {
+               snprintf(err, errlen, "%.*s: want N events, Ns seconds or Na accesses, not '%s'",
+                        (int)(v - a - 1), a, one);
+               return -1;
+            }
+            q += l + (q[l] == ',');
+         } while (*q);
+         if (IS("--from")) o->from = v;
+         else if (IS("--to")) o->to = v;
+         else o->hash_at = v;
+      } else if (IS("--seek-test")) {
+         pv_u64 n;
+         if (pv_parse_u64(v, &n) || n == 0 || n > 100000) {
+            snprintf(err, errlen, "--seek-test: want a number of positions (1 .. 100000), not '%s'", v);
+            return -1;
+         }
+         o->seek_test = (int)n;
+      } else if (IS("--speed")) {
+         char *e;
+         o->speed = strtod(v, &e);
+         if (e == v || *e || !(o->speed >= 1.0 / 256 && o->speed <= 64)) {
+            snprintf(err, errlen, "--speed: want a factor from 1/256 (0.004) to 64, not '%s'", v);
+            return -1;
+         }
+      } else if (IS("--snapshot-memory")) {
+         pv_u64 n;
+         if (pv_parse_u64(v, &n) || n < 16 || n > (1u << 20)) {
+            snprintf(err, errlen, "--snapshot-memory: want megabytes (16 ..), not '%s'", v);
+            return -1;
+         }
+         o->snap_budget = (size_t)n << 20;
       } else if (IS("--fps")) {
+         o->fps_given = 1;
          pv_u64 n;
          if (pv_parse_u64(v, &n) || n > 1000) {
             snprintf(err, errlen, "--fps: want 0 (unlimited) to 1000, not '%s'", v);
@@ -230,6 +352,26 @@ int pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t er
    if (!o->ring) {
       snprintf(err, errlen, "no ring given: valgrind --tool=pervert starts pervert-view "
                "with the ring as its last argument (try --help)");
+      return -1;
+   }
+   size_t rl = strlen(o->ring);
+   o->replay = pv_trace_probe(o->ring) || (rl > 4 && strcmp(o->ring + rl - 4, ".pvt") == 0);
+   if (!o->replay && (o->render || o->from || o->to || o->hash_at || o->seek_test
+                      || o->list_marks)) {
+      snprintf(err, errlen, "--render, --from, --to, --model-hash-at, --seek-test and --list-marks replay "
+               "a trace file: '%s' is not one", o->ring);
+      return -1;
+   }
+   if (o->record_from && !o->record) {
+      snprintf(err, errlen, "--record-from needs --record=FILE");
+      return -1;
+   }
+   if (o->replay && o->record) {
+      snprintf(err, errlen, "--record: '%s' is already a trace file", o->ring);
+      return -1;
+   }
+   if (o->render && o->screenshot) {
+      snprintf(err, errlen, "--render and --screenshot: one at a time");
       return -1;
    }
    if (!o->screenshot && (o->after_is_time || o->after_accesses)) {

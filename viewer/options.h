@@ -34,6 +34,21 @@ struct pv_opts {
    int         show_help;      /* --show-help: start with the key overlay */
    int         log_control;    /* --log-control: a stderr line per control state change */
    struct pv_site_opts site;   /* the sites panel's options (siteopts.h) */
+   int         fps_given;      /* --fps was on the command line */
+   const char *record;         /* --record=FILE: write the stream read to a trace file */
+   pv_u64      record_from;    /* --record-from=N: start recording after N accesses */
+   /* replay (the argument is a trace file) */
+   int         replay;
+   double      speed;          /* --speed (default 1) */
+   const char *render;         /* --render=FILE: headless video of [from, to] */
+   const char *from, *to;      /* --from, --to: positions (see pv_opts_parse_pos) */
+   const char *hash_at;        /* --model-hash-at=POS,POS...: print model hashes */
+   int         seek_test;      /* --seek-test=N: seek vs play at N positions */
+   int         print_hash;     /* --print-model-hash: with --screenshot */
+   const char *video;          /* --video=FILE: where the v key's video goes */
+   int         start_paused;   /* --paused: a replay starts paused */
+   int         list_marks;     /* --list-marks: print the pervert.h marks */
+   size_t      snap_budget;    /* --snapshot-memory=MB */
    const char *ring;           /* the last argument */
 };
 
@@ -45,5 +60,10 @@ int  pv_opts_read_addrs(const char *path, pv_u64 *out, int max);
  * one-line message in ERR on a bad command line. */
 int  pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t errlen);
 void pv_opts_usage(void);
+
+/* A position in a replay: N events (records of the trace), Ns seconds of
+ * run time, Na accesses.  0, or -1 if S is not one. */
+enum pv_pos_unit { PV_POS_EVENTS, PV_POS_SECONDS, PV_POS_ACCESSES };
+int  pv_opts_parse_pos(const char *s, int *unit, pv_u64 *events_or_accesses, double *seconds);
 
 #endif

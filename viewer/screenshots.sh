@@ -48,3 +48,13 @@ shot sites-listwalk "--reuse --select-site=listwalk.c:$(line_of listwalk.c 's +=
 shot block-leak "--sites --block-card=make_buffer --select-site=leak.c:$(line_of leak.c 'r->value[k] = id * k;')" \
    "$demos/leak" 100
 ls -la "$out"
+# a replay of a recording: the slider at the bottom with the pervert.h marks
+# as ticks, paused just after the second mark
+echo "== replay: annotate"
+"$vg" -q --tool=pervert --viewer="$top/build/pervert-dump --record=$out/annotate.pvt" \
+   "$demos/annotate" > /dev/null 2>&1
+mark2=$($top/build/pervert-view --list-marks "$out/annotate.pvt" | awk 'NR == 2 { print $2 + 1 }')
+acc=$($top/build/pervert-view --model-hash-at="$mark2" "$out/annotate.pvt" | awk '{ print $5 }')
+$view --screenshot="$out/replay.png" --screenshot-after="$acc" "$out/annotate.pvt"
+rm -f "$out/annotate.pvt"
+test -s "$out/replay.png"

@@ -148,7 +148,7 @@ int pv_panel_key(struct pv_app *a, SDL_Keycode c, int shift)
       toast(a, buf);
       pv_panel_refresh(a, 1);
       return 1;
-   case SDLK_t:
+   case SDLK_i:                       /* thread id ('t' records a trace) */
       cycle_thread(a);
       if (a->sites.f_tid)
          snprintf(buf, sizeof buf, "sites: thread %u", a->sites.f_tid);

@@ -125,11 +125,11 @@ int main(void)
    key(SDLK_k, 0);
    key(SDLK_k, 0);
    check(a->sites.f_kind == 0 && a->panel.n == 3, "k: all kinds again");
-   key(SDLK_t, 0);
+   key(SDLK_i, 0);
    check(a->sites.f_tid == 1 && a->panel.n == 2, "t: thread 1: sites 1 and 2");
-   key(SDLK_t, 0);
+   key(SDLK_i, 0);
    check(a->sites.f_tid == 2 && a->panel.n == 1 && a->panel.ids[0] == 3, "t: thread 2: site 3");
-   key(SDLK_t, 0);
+   key(SDLK_i, 0);
    check(a->sites.f_tid == 0 && a->panel.n == 3, "t: all threads again");
    key(SDLK_g, 0);
    check(a->sites.f_region == PV_RF_HEAP, "g: region heap");

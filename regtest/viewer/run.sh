@@ -54,8 +54,10 @@ want() {
 sdl_cflags=$(pkg-config --cflags sdl2 SDL2_image SDL2_ttf)
 sdl_libs=$(pkg-config --libs sdl2 SDL2_image SDL2_ttf)
 cflags="-O1 -g -Wall -std=gnu11 -I$repo/shared -I$repo/viewer $sdl_cflags"
-model_srcs=$(ls "$repo"/viewer/*.c | grep -v '/main\.c$')
-shared_srcs="$repo/shared/pv_ring.c $repo/shared/pv_symtab.c $repo/shared/pv_analysis.c"
+# every viewer file but the ones that need main.c's frame loop
+model_srcs=$(ls "$repo"/viewer/*.c | grep -v '/main\.c$\|/playback\.c$')
+shared_srcs="$repo/shared/pv_ring.c $repo/shared/pv_symtab.c $repo/shared/pv_analysis.c $repo/shared/pv_trace_read.c $repo/shared/pv_trace_write.c"
+sdl_libs="$sdl_libs $(pkg-config --libs libzstd) -lz"
 build_log=$tmp/build.log
 if ! { $CC $cflags -o "$tmp/fakeprog" "$here/fakeprog.c" &&
        $CC $cflags -o "$tmp/pngprobe" "$here/pngprobe.c" $sdl_libs &&
