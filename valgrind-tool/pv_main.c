@@ -323,8 +323,13 @@ static void pv_post_clo_init(void)
        * else pervert-dump --record.  With no --viewer the window is used
        * when there is a display to open it on. */
       Bool has_display = VG_(getenv)("DISPLAY") || VG_(getenv)("WAYLAND_DISPLAY");
-      Bool is_view = VG_(strncmp)(pv_clo_viewer, "pervert-view", 12) == 0
-                     && (pv_clo_viewer[12] == 0 || pv_clo_viewer[12] == ' ');
+      /* the command's first word, by its last path component */
+      const HChar* w0 = pv_clo_viewer;
+      const HChar* w1 = w0;
+      while (*w1 && *w1 != ' ') w1++;
+      for (const HChar* q = w0; q < w1; q++)
+         if (*q == '/') w0 = q + 1;
+      Bool is_view = w1 - w0 == 12 && VG_(strncmp)(w0, "pervert-view", 12) == 0;
       HChar* cmd = VG_(malloc)("pv.record", VG_(strlen)(pv_clo_viewer) + VG_(strlen)(clo_record) + 64);
       if (viewer_given && is_view) {
          VG_(sprintf)(cmd, "%s --record=%s", pv_clo_viewer, clo_record);
