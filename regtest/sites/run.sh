@@ -83,11 +83,13 @@ export SDL_VIDEODRIVER=offscreen
 
 if want unit-panel; then
    t=unit-panel
-   srcs=$(ls "$top"/viewer/*.c | grep -v '/main\.c$')
+   # every viewer file but the ones that need main.c's frame loop
+   srcs=$(ls "$top"/viewer/*.c | grep -v '/main\.c$\|/playback\.c$')
    if $CC -O1 -g -Wall -std=gnu11 -I"$top/shared" -I"$top/viewer" -I"$top/regtest/viewer" \
-         $(pkg-config --cflags sdl2 SDL2_ttf SDL2_image) -o "$tmp/test_panel" "$here/test_panel.c" \
+         $(pkg-config --cflags sdl2 SDL2_ttf SDL2_image libzstd) -o "$tmp/test_panel" "$here/test_panel.c" \
          $srcs "$top/shared/pv_ring.c" "$top/shared/pv_symtab.c" "$top/shared/pv_analysis.c" \
-         $(pkg-config --libs sdl2 SDL2_ttf SDL2_image) -lm > "$tmp/tp.log" 2>&1 &&
+         "$top/shared/pv_trace_read.c" "$top/shared/pv_trace_write.c" \
+         $(pkg-config --libs sdl2 SDL2_ttf SDL2_image libzstd) -lz -lpthread -lm > "$tmp/tp.log" 2>&1 &&
       "$tmp/test_panel" >> "$tmp/tp.log" 2>&1; then
       ok "$t ($(tail -n 1 "$tmp/tp.log"))"
    else
