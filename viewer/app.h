@@ -76,6 +76,8 @@ struct pv_app {
    double ingest_s, draw_s;       /* time spent in the last second */
    double ingest_acc, draw_acc;
    double last_draw;              /* seconds the last frame took to draw */
+   int    may_sample;             /* --sample: sample accesses when behind */
+   double sample_at, calm_since;  /* last change of in.sample_shift; ring calm since */
    pv_u64 frames;
    double last_frame_t, worst_frame;
 

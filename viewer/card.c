@@ -191,7 +191,8 @@ void pv_card_build(struct pv_card *c, struct pv_model *m, pv_u64 addr,
    } else {
       add(c, PV_CS_DIM, "last    never accessed");
    }
-   add(c, PV_CS_TEXT, "counts  %s reads, %s writes%s", pv_fmt_count(b1, sizeof b1, (double)reads),
+   add(c, PV_CS_TEXT, "counts  %s%s reads, %s writes%s", m->n_sampled ? "~" : "",
+       pv_fmt_count(b1, sizeof b1, (double)reads),
        pv_fmt_count(b2, sizeof b2, (double)writes),
        l1 > l0 ? "  (whole cell)" : "  (64-byte line)");
 }

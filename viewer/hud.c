@@ -153,6 +153,12 @@ static void status_bar(struct pv_app *a)
       const char *rec = a->video && !a->video_fixed && a->in.rec ? "REC video+trace" : a->video && !a->video_fixed ? "REC video" : "REC trace";
       x += pv_text(&a->font, x, y, PV_C_WRITE, rec) + a->font.advance * 3;
    }
+   if (a->in.sample_shift) {
+      /* the viewer is behind: one access in 2^k updates the picture */
+      char sb[48];
+      snprintf(sb, sizeof sb, "sampling 1/%u", 1u << a->in.sample_shift);
+      x += pv_text(&a->font, x, y, PV_C_ACCENT, sb) + a->font.advance * 3;
+   }
    pv_u64 dropped = m->dropped;
    if (a->in.attached && a->in.r.ctrl && a->in.r.ctrl->dropped > dropped)
       dropped = a->in.r.ctrl->dropped;

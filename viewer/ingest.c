@@ -43,6 +43,8 @@ size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, 
    pv_u64 nacc = m->n_access, limit = in->access_limit;
    pv_u64 cl = 0, cs = 0, cm = 0;
    size_t stop = in->span_budget && in->span_budget < n ? in->span_budget : n;
+   const pv_u64 smask = (1ull << in->sample_shift) - 1;
+   m->sample_shift = in->sample_shift;
    *bad = 0;
    while (i < stop) {
       const pv_u8 *rec = p + i;
@@ -62,7 +64,16 @@ size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, 
             __builtin_prefetch(rec + 1024);
          pv_u64 addr;
          memcpy(&addr, rec + 8, 8);
-         pv_model_access(m, t, addr, PV_HDR_N16(h), PV_HDR_A32(h));
+         if (__builtin_expect(smask == 0, 1)) {
+            pv_model_access(m, t, addr, PV_HDR_N16(h), PV_HDR_A32(h), 1);
+         } else if (((nacc * 0x9E3779B97F4A7C15ull) >> 40 & smask) == 0) {
+            /* sampling (the viewer is behind): one access in 2^k stands
+             * for 2^k in the counters and the heat; which one is picked
+             * by a Weyl sequence, not every 2^k-th (a loop with a period
+             * of 2^k would always be sampled at the same place) */
+            pv_model_access(m, t, addr, PV_HDR_N16(h), PV_HDR_A32(h), smask + 1);
+            m->n_sampled += smask + 1;
+         }
          nacc++;
          cl += t == PV_REC_LOAD;
          cs += t == PV_REC_STORE;

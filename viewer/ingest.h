@@ -19,6 +19,8 @@ struct pv_ingest {
    pv_u64   bytes;              /* consumed so far */
    pv_u64   access_limit;       /* stop after this many accesses (0: none) */
    size_t   span_budget;        /* pv_ingest_span stops after this many bytes (0: none) */
+   unsigned sample_shift;       /* 0: every access updates the model; k: one in 2^k,
+                                   weighted 2^k (set by the caller when behind) */
    /* called by pv_ingest_run with every span of records consumed (sites.c) */
    void   (*on_span)(void *ctx, struct pv_model *m, const pv_u8 *p, size_t n,
                      pv_u64 pos, pv_u64 data_size);

@@ -126,6 +126,32 @@ static int tl_columns(const struct pv_app *a)
 }
 
 /* Make the textures and the model's increments follow the view. */
+/* Still behind after the longer ingest of this frame (the ring over 3/4
+ * full)?  Then update the model from one access in 8, 16 ... 64 (each
+ * weighted to stand for the others; every access is still counted) so
+ * that the program does not wait for the viewer; back to every access
+ * once the ring has stayed nearly empty for half a second. */
+static void adjust_sampling(struct pv_app *a, double fill, double now)
+{
+   unsigned *k = &a->in.sample_shift;
+   if (fill > 0.75) {
+      a->calm_since = 0;
+      if (*k < 6 && now - a->sample_at > 0.05) {
+         *k = *k == 0 ? 3 : *k + 1;     /* start at 1/8: a full ring is far behind */
+         a->sample_at = now;
+      }
+   } else if (fill < 0.1) {
+      if (a->calm_since == 0)
+         a->calm_since = now;
+      else if (*k > 0 && now - a->calm_since > 0.5) {
+         (*k)--;
+         a->sample_at = a->calm_since = now;
+      }
+   } else {
+      a->calm_since = 0;
+   }
+}
+
 static void apply_view(struct pv_app *a)
 {
    struct pv_geom g = { a->view.cell_shift, a->view.cols, a->view.top, a->view.rows };
@@ -460,6 +486,9 @@ int main(int argc, char **argv)
    if (a->opts.record_from && (!a->in.access_limit || a->opts.record_from < a->in.access_limit))
       a->in.access_limit = a->opts.record_from;   /* stop there to start recording */
    a->headless = a->opts.screenshot != NULL || a->opts.render != NULL;
+   /* sampling when behind: in a window by default; headless pictures are
+    * for tests and documentation, exact unless asked */
+   a->may_sample = a->opts.sample == 1 || (a->opts.sample == -1 && !a->headless);
    if (a->opts.replay) {
       a->in.access_limit = 0;
       int st = pv_playback_open(a);
@@ -597,6 +626,8 @@ int main(int argc, char **argv)
                break;
          }
       }
+      if (a->may_sample && a->in.attached && a->in.state == PV_IN_RUNNING)
+         adjust_sampling(a, pv_ingest_fill(&a->in), pv_now());
       pv_ingest_publish_counts(&a->in, &a->model);
       if (a->opts.record_from && !a->rec_started && a->model.n_access >= a->opts.record_from) {
          a->rec_started = 1;          /* --record-from=N: from here on */

@@ -51,6 +51,8 @@ struct pv_model {
    /* stream state */
    pv_u32 tid;
    pv_u64 n_access;                 /* loads + stores + modifies */
+   pv_u64 n_sampled;                /* accesses counted by samples (the viewer was behind) */
+   unsigned sample_shift;           /* the ingest's current sampling: one access in 2^k */
    pv_u64 n_load, n_store, n_modify, n_kread, n_kwrite;
    pv_u64 counts[PV_REC_LAST + 1];  /* records by type (accesses included) */
    pv_u64 dropped;
@@ -97,9 +99,16 @@ void pv_model_unmap(struct pv_model *m, pv_u64 start, pv_u64 len);
 void pv_model_protect(struct pv_model *m, pv_u64 start, pv_u64 len, unsigned prot);
 void pv_model_remap(struct pv_model *m, pv_u64 from, pv_u64 to, pv_u64 len);
 
-/* LOAD (type 1), STORE (2), MODIFY (3) of SIZE bytes at ADDR by code SITE. */
+/* LOAD (type 1), STORE (2), MODIFY (3) of SIZE bytes at ADDR by code SITE,
+ * counted W times (W > 1: a sample standing for W accesses). */
+static inline pv_u32 pv_sat_add(pv_u32 a, pv_u32 b)
+{
+   pv_u32 s = a + b;
+   return s < a ? 0xFFFFFFFFu : s;
+}
+
 static inline void pv_model_access(struct pv_model *m, unsigned type, pv_u64 addr,
-                                   unsigned size, pv_u32 site)
+                                   unsigned size, pv_u32 site, pv_u32 w)
 {
    struct pv_chunk *c = pv_stats_chunk(&m->stats, addr);
    pv_u32 li = (pv_u32)(addr >> PV_LINE_SHIFT) & (PV_CHUNK_LINES - 1);
@@ -107,8 +116,8 @@ static inline void pv_model_access(struct pv_model *m, unsigned type, pv_u64 add
    unsigned rd = type != PV_REC_STORE, wr = type != PV_REC_LOAD;
    if (__builtin_expect((l->reads | l->writes) == 0, 0))
       m->base_dirty = 1;
-   l->reads += rd & (l->reads != 0xFFFFFFFFu);
-   l->writes += wr & (l->writes != 0xFFFFFFFFu);
+   l->reads = pv_sat_add(l->reads, rd * w);
+   l->writes = pv_sat_add(l->writes, wr * w);
    l->site = site;
    l->tid = (pv_u16)m->tid;
    /* LOAD/STORE/MODIFY = PV_LK_READ/WRITE/MODIFY = PV_KM_READ/WRITE/both */
@@ -125,12 +134,12 @@ static inline void pv_model_access(struct pv_model *m, unsigned type, pv_u64 add
          long idx = (long)((long long)((addr >> m->row_shift) + v->base) * m->cols
                            + ((addr >> m->cell_shift) & (m->cols - 1)));
          struct pv_cellinc *ci = &m->inc[idx];
-         ci->r += rd;
-         ci->w += wr;
+         ci->r += rd * w;
+         ci->w += wr * w;
          if (idx < m->inc_min) m->inc_min = idx;
          if (idx > m->inc_max) m->inc_max = idx;
       } else {
-         pv_model_paint(m, rd, wr, 0, addr, size ? size : 1);
+         pv_model_paint(m, rd * w, wr * w, 0, addr, size ? size : 1);
       }
    }
 }

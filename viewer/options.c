@@ -42,6 +42,10 @@ void pv_opts_usage(void)
 "  --goto=@FILE           go to the address in FILE as soon as the program\n"
 "                         has written it (for tests)\n"
 "  --stats                print frame and ingest rates to stderr\n"
+"  --sample=yes|no        when the viewer falls behind the program, update the\n"
+"                         picture from one access in 8, 16 ... 64 (counted for\n"
+"                         all) instead of making the program wait (default:\n"
+"                         yes in a window, no headless)\n"
 "  --show-help            start with the key overlay shown (as after h)\n"
 "  --log-control          print a line to stderr when the program is held,\n"
 "                         stepped, resumed or slowed (for tests)\n"
@@ -153,6 +157,7 @@ int pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t er
    o->fps = 60;
    o->slice_ms = 40;
    pv_siteopts_defaults(&o->site);
+   o->sample = -1;
    int rc;
    o->speed = 1;
    o->snap_budget = (size_t)1024 << 20;
@@ -168,6 +173,13 @@ int pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t er
          o->software = 1;
       } else if (strcmp(a, "--stats") == 0) {
          o->stats = 1;
+      } else if (strcmp(a, "--sample=auto") == 0 || strcmp(a, "--sample=yes") == 0) {
+         o->sample = 1;
+      } else if (strcmp(a, "--sample=no") == 0) {
+         o->sample = 0;
+      } else if (strncmp(a, "--sample=", 9) == 0) {
+         snprintf(err, errlen, "--sample: want yes or no, not '%s'", a + 9);
+         return -1;
       } else if (strcmp(a, "--show-help") == 0) {
          o->show_help = 1;
       } else if (strcmp(a, "--log-control") == 0) {

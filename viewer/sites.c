@@ -375,7 +375,9 @@ void pv_sites_span(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_
       s->shed_ms = m->now_ms;
       s->busy_s = 0;
    }
-   int light = s->shed && (s->span_no & ((1u << s->shed) - 1)) != 0;
+   /* when the ingest samples (the viewer is behind), shed at least as much */
+   unsigned shed = (unsigned)s->shed > m->sample_shift ? (unsigned)s->shed : m->sample_shift;
+   int light = shed && (s->span_no & ((1u << shed) - 1)) != 0;
    s->span_no++;
    /* the selection's increments follow the model's geometry */
    s->inc_live = 0;

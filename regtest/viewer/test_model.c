@@ -272,6 +272,46 @@ static void test_ingest(void)
    pv_model_free(&m3);
 }
 
+/* Sampling (the viewer behind): every access is counted, about one in 2^k
+ * updates the line counters, weighted 2^k, and a loop with a period of 2^k
+ * is not always sampled at the same place. */
+static void test_sampling(void)
+{
+   struct pv_model m;
+   struct pv_ingest in;
+   memset(&in, 0, sizeof in);
+   pv_model_init(&m);
+   m.now_ms = 100;
+   enum { N = 4096 };
+   static pv_u64 recs[2 * N];
+   for (int i = 0; i < N; i++) {
+      recs[2 * i] = PV_HDR(i & 1 ? PV_REC_STORE : PV_REC_LOAD, 0, 8, 1);
+      recs[2 * i + 1] = 0x700000 + 64 * (pv_u64)(i & 15);   /* 16 lines, 256 each */
+   }
+   in.sample_shift = 3;
+   int bad = 0;
+   size_t used = pv_ingest_span(&in, &m, (const pv_u8 *)recs, sizeof recs, 0, 1 << 20, &bad);
+   check(!bad && used == sizeof recs, "sampled stream decoded");
+   check(m.n_access == N && m.n_load == N / 2 && m.n_store == N / 2, "sampling counts every access");
+   check(m.n_sampled > N * 3 / 4 && m.n_sampled < N * 5 / 4 && m.sample_shift == 3,
+         "about N accesses sampled: %llu", (unsigned long long)m.n_sampled);
+   pv_u64 sum = 0;
+   int lines_hit = 0, lo = 1 << 30, hi = 0;
+   for (int k = 0; k < 16; k++) {
+      const struct pv_line *l = pv_stats_line(&m.stats, 0x700000 + 64 * (pv_u64)k);
+      int c = l ? (int)(l->reads + l->writes) : 0;
+      sum += (pv_u64)c;
+      lines_hit += c > 0;
+      if (c < lo) lo = c;
+      if (c > hi) hi = c;
+      check(c % 8 == 0, "line %d: weight 8 per sample (%d)", k, c);
+      check(!l || (k & 1 ? l->reads == 0 : l->writes == 0), "line %d: kinds kept", k);
+   }
+   check(sum == m.n_sampled, "weighted counts add up to n_sampled");
+   check(lines_hit == 16 && lo >= 256 / 4 && hi <= 256 * 2, "every line sampled, %d..%d (true 256)", lo, hi);
+   pv_model_free(&m);
+}
+
 static void test_view_increments(void)
 {
    struct pv_model m;
@@ -286,9 +326,9 @@ static void test_view_increments(void)
    pv_layout_build(&L, &m.regions, 8, 0);
    pv_model_set_view(&m, &L, 2, 64, 10, 80);
    /* 0x10000 + 10 rows * 256 = 0x10a00 is the first visible address */
-   pv_model_access(&m, PV_REC_STORE, 0x10a04, 8, 1);     /* cells 1, 2 of row 0 */
-   pv_model_access(&m, PV_REC_LOAD, 0x109fc, 4, 1);      /* above the view */
-   pv_model_access(&m, PV_REC_LOAD, 0x80000, 4, 1);      /* second segment, row 64+3-10 */
+   pv_model_access(&m, PV_REC_STORE, 0x10a04, 8, 1, 1);     /* cells 1, 2 of row 0 */
+   pv_model_access(&m, PV_REC_LOAD, 0x109fc, 4, 1, 1);      /* above the view */
+   pv_model_access(&m, PV_REC_LOAD, 0x80000, 4, 1, 1);      /* second segment, row 64+3-10 */
    check(m.inc[1].w == 1 && m.inc[2].w == 1 && m.inc[0].w == 0 && m.inc[3].w == 0,
          "store of 8 bytes paints two 4-byte cells");
    long idx = (long)(64 + PV_GAP_ROWS - 10) * 64;
@@ -320,7 +360,7 @@ static void test_view_increments(void)
    check(ok, "zoom-out plan halves widths");
    /* seeding from line timestamps */
    m.now_ms = 1000;
-   pv_model_access(&m, PV_REC_STORE, 0x10a40, 8, 1);
+   pv_model_access(&m, PV_REC_STORE, 0x10a40, 8, 1, 1);
    m.now_ms = 1500;
    static pv_u32 tex[64 * 80];
    pv_seed_heat(&m, &L, &go, NULL, m.now_ms, 500, tex);
@@ -355,9 +395,9 @@ static void test_follow(void)
    pv_model_set_view(&m, &L, v.cell_shift, 64, 0, 100);
    m.now_ms = 1000;
    for (int i = 0; i < 100; i++)
-      pv_model_access(&m, PV_REC_STORE, 0x100010 + 0x1000 + 64 * (pv_u64)i, 8, 1);
+      pv_model_access(&m, PV_REC_STORE, 0x100010 + 0x1000 + 64 * (pv_u64)i, 8, 1, 1);
    for (int i = 0; i < 10000; i++)                 /* many accesses, few lines */
-      pv_model_access(&m, PV_REC_LOAD, 0x10000 + 8 * (pv_u64)(i & 7), 8, 1);
+      pv_model_access(&m, PV_REC_LOAD, 0x10000 + 8 * (pv_u64)(i & 7), 8, 1, 1);
    m.now_ms = 1100;
    pv_view_follow_tick(&v, &m, 1.0, 500);
    check(v.follow_lo == 0x100010 && v.follow_hi == 0x140010, "follow shows the whole busy block");
@@ -387,7 +427,7 @@ static void test_card(void)
    pv_symtab_set_stack(&m.sym, 7, ids, 1);
    pv_model_alloc(&m, 0x600100, 1000, 7, 1, PV_ALLOC_MALLOC);
    m.tid = 3;
-   pv_model_access(&m, PV_REC_STORE, 0x600140, 8, 1);
+   pv_model_access(&m, PV_REC_STORE, 0x600140, 8, 1, 1);
    (void)bad;
    struct pv_card c;
    pv_card_build(&c, &m, 0x600140, 0x600140, 0x600144, 1.0);
@@ -412,6 +452,7 @@ int main(void)
    test_heap();
    test_stats();
    test_ingest();
+   test_sampling();
    test_view_increments();
    test_follow();
    test_card();
