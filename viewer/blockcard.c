@@ -12,17 +12,6 @@
 #define SCAN_LINES (1u << 20)   /* lines of a block scanned for its sites */
 #define TOP_SITES  4
 
-static void add(struct pv_card *c, int style, const char *fmt, ...)
-{
-   if (c->n >= PV_CARD_LINES)
-      return;
-   va_list ap;
-   va_start(ap, fmt);
-   vsnprintf(c->l[c->n].text, sizeof c->l[c->n].text, fmt, ap);
-   va_end(ap);
-   c->l[c->n].style = style;
-   c->n++;
-}
 
 /* every block the analysis knows (live and kept freed ones), busiest first */
 static size_t all_blocks(struct pv_sites *s, const struct pv_block_stats ***out)
@@ -161,15 +150,15 @@ void pv_blockcard_build(struct pv_card *c, struct pv_sites *s, struct pv_model *
    char b1[64], b2[64], buf[256];
    memset(c, 0, sizeof *c);
    const char *kind = pv_alloc_kind_name(b->kind);
-   add(c, PV_CS_TITLE, "heap block 0x%llx  %llu bytes  %s  thread %u",
+   pv_card_add(c, PV_CS_TITLE, "heap block 0x%llx  %llu bytes  %s  thread %u",
        (unsigned long long)b->addr, (unsigned long long)b->size, kind ? kind : "?", b->tid);
    /* allocation stack, innermost first, down to main */
    pv_u32 depth = 0;
    const pv_u32 *ids = pv_symtab_stack(&m->sym, b->alloc_stack, &depth);
    if (!ids || !depth)
-      add(c, PV_CS_DIM, "allocated at (stack not described)");
+      pv_card_add(c, PV_CS_DIM, "allocated at (stack not described)");
    for (pv_u32 k = 0; ids && k < depth && k < 6; k++) {
-      add(c, k ? PV_CS_DIM : PV_CS_TEXT, "%s %s", k ? "        by" : "allocated at",
+      pv_card_add(c, k ? PV_CS_DIM : PV_CS_TEXT, "%s %s", k ? "        by" : "allocated at",
           site_text(m, ids[k], buf, sizeof buf));
       const struct pv_site *st = pv_symtab_site(&m->sym, ids[k]);
       if (st && !strcmp(st->fn, "main"))
@@ -178,46 +167,46 @@ void pv_blockcard_build(struct pv_card *c, struct pv_sites *s, struct pv_model *
    /* lifetime */
    const struct pv_life *lf = pv_sites_life(s, b->seq);
    if (lf && b->freed && lf->ms_free)
-      add(c, PV_CS_TEXT, "lifetime  allocation #%llu after %s accesses; freed %s accesses "
+      pv_card_add(c, PV_CS_TEXT, "lifetime  allocation #%llu after %s accesses; freed %s accesses "
           "(%.2f s) later", (unsigned long long)b->seq,
           pv_fmt_count(b1, sizeof b1, (double)lf->acc_alloc),
           pv_fmt_count(b2, sizeof b2, (double)(lf->acc_free - lf->acc_alloc)),
           (double)(pv_u32)(lf->ms_free - lf->ms_alloc) / 1000.0);
    else if (lf)
-      add(c, PV_CS_TEXT, "lifetime  allocation #%llu after %s accesses; live for %s accesses "
+      pv_card_add(c, PV_CS_TEXT, "lifetime  allocation #%llu after %s accesses; live for %s accesses "
           "(%.2f s) so far", (unsigned long long)b->seq,
           pv_fmt_count(b1, sizeof b1, (double)lf->acc_alloc),
           pv_fmt_count(b2, sizeof b2, (double)(s->n_access - lf->acc_alloc)),
           (double)(pv_u32)(s->now_ms - lf->ms_alloc) / 1000.0);
    else
-      add(c, PV_CS_TEXT, "lifetime  allocation #%llu, %s", (unsigned long long)b->seq,
+      pv_card_add(c, PV_CS_TEXT, "lifetime  allocation #%llu, %s", (unsigned long long)b->seq,
           b->freed ? "freed" : "live");
    /* accesses and bytes touched */
-   add(c, PV_CS_TEXT, "accesses  %llu: %llu loads, %llu stores, %llu modifies; %llu bytes",
+   pv_card_add(c, PV_CS_TEXT, "accesses  %llu: %llu loads, %llu stores, %llu modifies; %llu bytes",
        (unsigned long long)b->accesses, (unsigned long long)b->loads,
        (unsigned long long)b->stores, (unsigned long long)b->modifies,
        (unsigned long long)b->bytes);
    if (!b->touched_known)
-      add(c, PV_CS_WARN, "touched   ? of %llu bytes (bitmap budget used up)",
+      pv_card_add(c, PV_CS_WARN, "touched   ? of %llu bytes (bitmap budget used up)",
           (unsigned long long)b->size);
    else
-      add(c, b->touched < b->size ? PV_CS_WARN : PV_CS_ACCENT,
+      pv_card_add(c, b->touched < b->size ? PV_CS_WARN : PV_CS_ACCENT,
           "touched   %s%llu of %llu bytes (%.1f%%)%s", b->touched_exact ? "" : "~",
           (unsigned long long)b->touched, (unsigned long long)b->size,
           b->size ? 100.0 * (double)b->touched / (double)b->size : 0.0,
           b->touched_exact ? "" : " (64-byte granules)");
-   add(c, PV_CS_DIM, "threads   %u", pv_threads_in_mask(b->tid_mask));
+   pv_card_add(c, PV_CS_DIM, "threads   %u", pv_threads_in_mask(b->tid_mask));
    /* sites, from the lines' last accesses */
    struct sc top[TOP_SITES];
    pv_u64 scanned;
    int n = block_sites(m, b, top, TOP_SITES, &scanned);
    if (n == 0) {
-      add(c, PV_CS_DIM, "sites     none seen");
+      pv_card_add(c, PV_CS_DIM, "sites     none seen");
    }
    for (int k = 0; k < n; k++)
-      add(c, PV_CS_TEXT, "%s %s  (%llu of %llu lines)", k ? "         " : "sites    ",
+      pv_card_add(c, PV_CS_TEXT, "%s %s  (%llu of %llu lines)", k ? "         " : "sites    ",
           site_text(m, top[k].site, buf, sizeof buf), (unsigned long long)top[k].lines,
           (unsigned long long)scanned);
    if (n)
-      add(c, PV_CS_DIM, "          (the site of each line's last access, the allocator's left out)");
+      pv_card_add(c, PV_CS_DIM, "          (the site of each line's last access, the allocator's left out)");
 }

@@ -8,7 +8,7 @@
 #include "pv_stream.h"
 #include "util.h"
 
-static void add(struct pv_card *c, int style, const char *fmt, ...)
+void pv_card_add(struct pv_card *c, int style, const char *fmt, ...)
 {
    if (c->n >= PV_CARD_LINES)
       return;
@@ -75,13 +75,13 @@ static void stack_lines(struct pv_card *c, struct pv_model *m, pv_u32 stack, con
    const pv_u32 *ids = pv_symtab_stack(&m->sym, stack, &depth);
    char buf[256];
    if (!ids || depth == 0) {
-      add(c, PV_CS_DIM, "  %s: %s", what, stack ? "stack not described" : "no stack");
+      pv_card_add(c, PV_CS_DIM, "  %s: %s", what, stack ? "stack not described" : "no stack");
       return;
    }
    /* innermost first, up to main: the frames below main are libc's start-up */
    unsigned shown = 0;
    for (pv_u32 i = 0; i < depth && shown < 8; i++, shown++) {
-      add(c, i == 0 ? PV_CS_TEXT : PV_CS_DIM, "  %s %s", i == 0 ? what : "    by",
+      pv_card_add(c, i == 0 ? PV_CS_TEXT : PV_CS_DIM, "  %s %s", i == 0 ? what : "    by",
           site_text(m, ids[i], buf, sizeof buf));
       const struct pv_site *s = pv_symtab_site(&m->sym, ids[i]);
       if (s && !strcmp(s->fn, "main")) {
@@ -90,7 +90,7 @@ static void stack_lines(struct pv_card *c, struct pv_model *m, pv_u32 stack, con
       }
    }
    if (depth > shown)
-      add(c, PV_CS_DIM, "     ... %u more frames", depth - shown);
+      pv_card_add(c, PV_CS_DIM, "     ... %u more frames", depth - shown);
 }
 
 void pv_card_build(struct pv_card *c, struct pv_model *m, pv_u64 addr,
@@ -99,24 +99,24 @@ void pv_card_build(struct pv_card *c, struct pv_model *m, pv_u64 addr,
    char b1[64], b2[64], lbl[160], buf[256], prot[4];
    memset(c, 0, sizeof *c);
    pv_u64 cell = cell_hi - cell_lo;
-   add(c, PV_CS_TITLE, "0x%llx", (unsigned long long)addr);
+   pv_card_add(c, PV_CS_TITLE, "0x%llx", (unsigned long long)addr);
    if (cell > 1)
-      add(c, PV_CS_DIM, "cell 0x%llx-0x%llx (%s)", (unsigned long long)cell_lo,
+      pv_card_add(c, PV_CS_DIM, "cell 0x%llx-0x%llx (%s)", (unsigned long long)cell_lo,
           (unsigned long long)cell_hi, pv_fmt_bytes(b1, sizeof b1, cell));
 
    int r = pv_regions_find(&m->regions, addr);
    if (r >= 0) {
       const struct pv_region *g = &m->regions.r[r];
-      add(c, PV_CS_TEXT, "region  %s  %s  %s", pv_region_label(&m->regions, (unsigned)r, lbl, sizeof lbl),
+      pv_card_add(c, PV_CS_TEXT, "region  %s  %s  %s", pv_region_label(&m->regions, (unsigned)r, lbl, sizeof lbl),
           pv_prot_string(g->prot, prot), pv_fmt_bytes(b1, sizeof b1, g->end - g->start));
-      add(c, PV_CS_DIM, "        0x%llx-0x%llx  +0x%llx", (unsigned long long)g->start,
+      pv_card_add(c, PV_CS_DIM, "        0x%llx-0x%llx  +0x%llx", (unsigned long long)g->start,
           (unsigned long long)g->end, (unsigned long long)(addr - g->start));
    } else {
-      add(c, PV_CS_DIM, "region  (not mapped)");
+      pv_card_add(c, PV_CS_DIM, "region  (not mapped)");
    }
    const struct pv_named *nm = pv_regions_named_at(&m->regions, addr);
    if (nm)
-      add(c, PV_CS_ACCENT, "name    %s  (+0x%llx of %s)", nm->name,
+      pv_card_add(c, PV_CS_ACCENT, "name    %s  (+0x%llx of %s)", nm->name,
           (unsigned long long)(addr - nm->start), pv_fmt_bytes(b1, sizeof b1, nm->end - nm->start));
 
    /* heap block: the one containing ADDR, else the first one in the cell */
@@ -127,22 +127,22 @@ void pv_card_build(struct pv_card *c, struct pv_model *m, pv_u64 addr,
    }
    if (blk) {
       const char *kind = pv_alloc_kind_name(blk->kind);
-      add(c, PV_CS_ACCENT, "block   0x%llx  %llu bytes  %s  thread %u",
+      pv_card_add(c, PV_CS_ACCENT, "block   0x%llx  %llu bytes  %s  thread %u",
           (unsigned long long)blk->addr, (unsigned long long)blk->size, kind ? kind : "?",
           blk->tid);
       if (addr >= blk->addr)
-         add(c, PV_CS_DIM, "        offset +%llu, allocation #%u",
+         pv_card_add(c, PV_CS_DIM, "        offset +%llu, allocation #%u",
              (unsigned long long)(addr - blk->addr), blk->seq);
       stack_lines(c, m, blk->stack, "allocated at");
    } else {
       const struct pv_freed *f = pv_heap_find_freed(&m->heap, addr);
       if (f) {
-         add(c, PV_CS_WARN, "freed   0x%llx  %llu bytes  %.1f s ago",
+         pv_card_add(c, PV_CS_WARN, "freed   0x%llx  %llu bytes  %.1f s ago",
              (unsigned long long)f->addr, (unsigned long long)f->size,
              now - f->when > 0 ? now - f->when : 0.0);
          stack_lines(c, m, f->stack, "allocated at");
       } else if (r >= 0 && m->regions.r[r].kind == PV_MAP_HEAP) {
-         add(c, PV_CS_DIM, "block   (no live heap block here)");
+         pv_card_add(c, PV_CS_DIM, "block   (no live heap block here)");
       }
    }
 
@@ -173,25 +173,25 @@ void pv_card_build(struct pv_card *c, struct pv_model *m, pv_u64 addr,
       last = NULL;
    if (last) {
       double ago = (double)(pv_u32)(m->now_ms - last->t_ms) / 1000.0;
-      add(c, PV_CS_TEXT, "last    %s, %u%s bytes, thread %u, %.1f s ago",
+      pv_card_add(c, PV_CS_TEXT, "last    %s, %u%s bytes, thread %u, %.1f s ago",
           pv_card_kind_name(PV_LINE_KIND(last)), last->size, last->size == 255 ? "+" : "",
           last->tid, ago < 0 ? 0.0 : ago);
       if (l0 != l1)
-         add(c, PV_CS_DIM, "        in line 0x%llx", (unsigned long long)(last_line << PV_LINE_SHIFT));
+         pv_card_add(c, PV_CS_DIM, "        in line 0x%llx", (unsigned long long)(last_line << PV_LINE_SHIFT));
       if (PV_LINE_KIND(last) == PV_LK_KREAD || PV_LINE_KIND(last) == PV_LK_KWRITE) {
          const char *sc = pv_card_syscall_name(last->site);
          if (last->site == 0xFFFFFFFFu)
-            add(c, PV_CS_TEXT, "  by    the kernel (not a system call)");
+            pv_card_add(c, PV_CS_TEXT, "  by    the kernel (not a system call)");
          else
-            add(c, PV_CS_TEXT, "  by    system call %u%s%s%s", last->site, sc ? " (" : "",
+            pv_card_add(c, PV_CS_TEXT, "  by    system call %u%s%s%s", last->site, sc ? " (" : "",
                 sc ? sc : "", sc ? ")" : "");
       } else {
-         add(c, PV_CS_TEXT, "  at    %s", site_text(m, last->site, buf, sizeof buf));
+         pv_card_add(c, PV_CS_TEXT, "  at    %s", site_text(m, last->site, buf, sizeof buf));
       }
    } else {
-      add(c, PV_CS_DIM, "last    never accessed");
+      pv_card_add(c, PV_CS_DIM, "last    never accessed");
    }
-   add(c, PV_CS_TEXT, "counts  %s%s reads, %s writes%s", m->n_sampled ? "~" : "",
+   pv_card_add(c, PV_CS_TEXT, "counts  %s%s reads, %s writes%s", m->n_sampled ? "~" : "",
        pv_fmt_count(b1, sizeof b1, (double)reads),
        pv_fmt_count(b2, sizeof b2, (double)writes),
        l1 > l0 ? "  (whole cell)" : "  (64-byte line)");

@@ -23,6 +23,10 @@ struct pv_card {
 void pv_card_build(struct pv_card *c, struct pv_model *m, pv_u64 addr,
                    pv_u64 cell_lo, pv_u64 cell_hi, double now);
 
+/* Append a line (printf-style; dropped when the card is full). */
+void pv_card_add(struct pv_card *c, int style, const char *fmt, ...)
+   __attribute__((format(printf, 3, 4)));
+
 /* "read", "write", "modify", "kernel read", "kernel write" */
 const char *pv_card_kind_name(unsigned kind);
 /* Name of an x86-64 Linux system call, or NULL. */

@@ -21,17 +21,10 @@ void pv_regions_free(struct pv_regions *rs)
 
 static int grow(void **p, unsigned *cap, unsigned need, size_t elem)
 {
-   if (need <= *cap)
-      return 0;
-   unsigned nc = *cap ? *cap * 2 : 64;
-   while (nc < need)
-      nc *= 2;
-   void *q = realloc(*p, nc * elem);
-   if (!q)
-      return -1;
-   *p = q;
-   *cap = nc;
-   return 0;
+   size_t c = *cap;
+   int rc = pv_grow(p, &c, need, elem);
+   *cap = (unsigned)c;
+   return rc;
 }
 
 /* First region whose end is > ADDR. */

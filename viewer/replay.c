@@ -22,20 +22,6 @@ static size_t rec_len(const pv_u8 *p, size_t avail)
    return len >= 8 && len <= avail ? len : 0;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-   if (need <= *cap)
-      return 0;
-   size_t nc = *cap ? *cap * 2 : 64;
-   while (nc < need)
-      nc *= 2;
-   void *q = realloc(*p, nc * elem);
-   if (!q)
-      return -1;
-   *p = q;
-   *cap = nc;
-   return 0;
-}
 
 int pv_replay_open(struct pv_replay *rp, const char *path, size_t snap_budget,
                    char *err, size_t errlen)
@@ -102,7 +88,7 @@ static void thin_snapshots(struct pv_replay *rp)
 
 static int take_snapshot(struct pv_replay *rp)
 {
-   if (grow((void **)&rp->snaps, &rp->capsnaps, rp->nsnaps + 1, sizeof *rp->snaps))
+   if (pv_grow((void **)&rp->snaps, &rp->capsnaps, rp->nsnaps + 1, sizeof *rp->snaps))
       return -1;
    const struct pv_snapshot *prev = rp->nsnaps ? &rp->snaps[rp->nsnaps - 1] : NULL;
    struct pv_snapshot *s = &rp->snaps[rp->nsnaps];
@@ -129,7 +115,7 @@ static int note_marks(struct pv_replay *rp, const pv_u8 *p, size_t n, pv_u64 fir
       if (t == PV_REC_TIME && len >= 16) {
          t_ns = pv_rec_word(p + off, 1);
       } else if (t == PV_REC_MARK && pv_rec_check(p + off, n - off, 0, n) == len) {
-         if (grow((void **)&rp->marks, &rp->capmarks, rp->nmarks + 1, sizeof *rp->marks))
+         if (pv_grow((void **)&rp->marks, &rp->capmarks, rp->nmarks + 1, sizeof *rp->marks))
             return -1;
          struct pv_replay_mark *mk = &rp->marks[rp->nmarks++];
          mk->event = ev;
@@ -166,7 +152,7 @@ int pv_replay_scan(struct pv_replay *rp, double deadline)
          }
          break;
       }
-      if (grow((void **)&rp->ch, &rp->capch, rp->nch + 1, sizeof *rp->ch)) {
+      if (pv_grow((void **)&rp->ch, &rp->capch, rp->nch + 1, sizeof *rp->ch)) {
          snprintf(rp->msg, sizeof rp->msg, "out of memory");
          rp->scan_state = PV_SCAN_ERROR;
          break;

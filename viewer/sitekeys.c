@@ -22,23 +22,7 @@ int pv_panel_follow(struct pv_app *a, double now)
    int r = pv_regions_find(&a->model.regions, lo);
    if (r >= 0 && hi > a->model.regions.r[r].end)
       hi = a->model.regions.r[r].end;
-   const struct pv_block *b0 = pv_heap_find(&a->model.heap, lo);
-   const struct pv_block *b1 = pv_heap_find(&a->model.heap, hi - 1);
-   if (b0 && b0->addr < lo)
-      lo = b0->addr;
-   if (b1 && b1->addr + b1->size > hi)
-      hi = b1->addr + b1->size;
-   v->follow_lo = lo;
-   v->follow_hi = hi;
-   v->show_pending = 1;
-   if (v->autozoom) {
-      int sh = v->cell_shift;
-      while (sh < PV_MAX_CELL_SHIFT
-             && (long long)(((hi - 1) >> (v->col_shift + sh)) - (lo >> (v->col_shift + sh))) + 1
-                   > (long long)v->rows * 3 / 4)
-         sh++;
-      v->cell_shift = sh;
-   }
+   pv_view_follow_range(v, &a->model, lo, hi);
    return 1;
 }
 

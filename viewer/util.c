@@ -73,3 +73,18 @@ const char *pv_basename(const char *path)
    const char *s = strrchr(path, '/');
    return s ? s + 1 : path;
 }
+
+int pv_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+   if (need <= *cap)
+      return 0;
+   size_t nc = *cap ? *cap * 2 : 64;
+   while (nc < need)
+      nc *= 2;
+   void *q = realloc(*p, nc * elem);
+   if (!q)
+      return -1;
+   *p = q;
+   *cap = nc;
+   return 0;
+}

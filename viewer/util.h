@@ -23,5 +23,8 @@ int pv_log2_exact(pv_u64 v);
 
 /* Last path component. */
 const char *pv_basename(const char *path);
+/* Make the array *P (capacity *CAP elements of ELEM bytes) hold at least
+ * NEED elements, doubling; 0, or -1 (out of memory, *P unchanged). */
+int pv_grow(void **p, size_t *cap, size_t need, size_t elem);
 
 #endif

@@ -158,6 +158,11 @@ void pv_view_follow_tick(struct pv_view *v, struct pv_model *m, double now, doub
    pv_u64 lo = a[best].lo, hi = a[best].hi;
    if (lo < g->start) lo = g->start;
    if (hi > g->end) hi = g->end;
+   pv_view_follow_range(v, m, lo, hi);
+}
+
+void pv_view_follow_range(struct pv_view *v, const struct pv_model *m, pv_u64 lo, pv_u64 hi)
+{
    /* heap blocks are the natural unit: show the whole blocks the range touches */
    const struct pv_block *b0 = pv_heap_find(&m->heap, lo);
    const struct pv_block *b1 = pv_heap_find(&m->heap, hi - 1);

@@ -49,6 +49,9 @@ void pv_view_set_follow(struct pv_view *v, int on);
  * cell_shift: rebuild the layout before pv_view_settle. */
 void pv_view_follow_tick(struct pv_view *v, struct pv_model *m, double now,
                          double half_life_ms);
+/* Show [LO, HI) (widened to whole heap blocks) as follow mode does; may
+ * zoom out. */
+void pv_view_follow_range(struct pv_view *v, const struct pv_model *m, pv_u64 lo, pv_u64 hi);
 /* Apply pending anchors, follow and goto against the current layout L and
  * clamp the scroll position. */
 void pv_view_settle(struct pv_view *v, const struct pv_layout *L);
