@@ -131,6 +131,25 @@ static void captions(struct pv_app *a)
       const char *now = a->tl.frozen ? "end" : "now >";
       pv_text(&a->small, s->tl_head.x + s->tl_head.w - pv_text_w(&a->small, (int)strlen(now)),
               y, PV_C_DIM, now);
+      /* the marks' texts, at their lines, stepping down so they do not overlap */
+      for (unsigned k = 0; k < a->tl.nmarks; k++) {
+         const char *text;
+         int x = pv_timeline_mark_x(&a->tl, &s->tl, k, &text);
+         if (x < 0)
+            continue;
+         int ty = s->tl.y + 2 + (int)(k % 4) * (a->small.height + 1);
+         int adv = a->small.advance ? a->small.advance : 7;
+         int len = (int)strlen(text);
+         int right = (s->tl.x + s->tl.w - x - 3) / adv;
+         if (right >= len || right >= 12)
+            pv_text_n(&a->small, x + 3, ty, PV_C_ACCENT, text, right);
+         else {                            /* no room on the right: end at the line */
+            int left = (x - 3 - s->tl.x) / adv;
+            int n = len < left ? len : left;
+            if (n > 2)
+               pv_text_n(&a->small, x - 3 - n * adv, ty, PV_C_ACCENT, text, n);
+         }
+      }
    }
    const char *g = "regions";
    pv_text(&a->small, s->gutter.x, y, PV_C_DIM, g);

@@ -143,6 +143,7 @@ size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, 
          break;
       case PV_REC_MARK:
          snprintf(m->mark, sizeof m->mark, "%s", pv_rec_string(rec, len, 8));
+         m->mark_seq++;
          break;
       case PV_REC_EXEC:
          m->execed = 1;

@@ -71,6 +71,7 @@ struct pv_model {
    int    execed;
    char   exec_path[256];
    char   mark[128];                /* last PERVERT_MARK text */
+   unsigned mark_seq;               /* MARK records seen */
 
    double now;                      /* viewer clock, set by the caller */
    pv_u32 now_ms;                   /* the same in ms since the viewer started (never 0) */

@@ -188,6 +188,8 @@ static void follow_jump(struct pv_app *a)
    a->pl->jumped = 0;
    a->applied_ok = 0;
    a->tl.t_next = 0;
+   a->tl.nmarks = 0;                   /* marks are drawn from here on */
+   a->tl.mark_seen = a->model.mark_seq;
    a->t_clock = 0;
 }
 

@@ -1,6 +1,7 @@
 /* timeline.c -- address (compact rows) against time (see timeline.h). */
 #include "timeline.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,18 @@ int pv_timeline_resize(struct pv_timeline *t, int w, int h)
 
 void pv_timeline_accumulate(struct pv_timeline *t, const struct pv_model *m)
 {
+   if (m->mark_seq != t->mark_seen) {
+      /* a mark came in with this frame's records: it belongs to the slice
+       * being collected (the next column written) */
+      t->mark_seen = m->mark_seq;
+      if (t->nmarks == PV_TL_MARKS) {
+         memmove(&t->marks[0], &t->marks[1], (PV_TL_MARKS - 1) * sizeof t->marks[0]);
+         t->nmarks--;
+      }
+      t->marks[t->nmarks].column = t->columns;
+      snprintf(t->marks[t->nmarks].text, sizeof t->marks[0].text, "%.39s", m->mark);
+      t->nmarks++;
+   }
    if (m->inc_min > m->inc_max || !t->acc || (int)m->rows != t->h)
       return;
    long cols = (long)m->cols;
@@ -219,4 +232,29 @@ void pv_timeline_draw(struct pv_timeline *t, const SDL_Rect *dst)
       SDL_Rect d = { x_split, dst->y, dst->x + dst->w - x_split, dst->h };
       SDL_RenderCopy(t->ren, t->tex, &s, &d);
    }
+   SDL_SetRenderDrawBlendMode(t->ren, SDL_BLENDMODE_BLEND);
+   SDL_SetRenderDrawColor(t->ren, PV_C_ACCENT.r, PV_C_ACCENT.g, PV_C_ACCENT.b, 255);
+   for (unsigned k = 0; k < t->nmarks; k++) {
+      const char *text;
+      int x = pv_timeline_mark_x(t, dst, k, &text);
+      if (x >= 0)
+         SDL_RenderDrawLine(t->ren, x, dst->y, x, dst->y + dst->h - 1);
+   }
+}
+
+int pv_timeline_mark_x(const struct pv_timeline *t, const SDL_Rect *dst, unsigned k,
+                       const char **text)
+{
+   if (k >= t->nmarks || t->w <= 0)
+      return -1;
+   *text = t->marks[k].text;
+   /* column c is drawn (columns - c) places from the right edge; the one
+    * being collected sits just right of the newest */
+   long long back = (long long)t->columns - (long long)t->marks[k].column;
+   if (back < 0 || back >= t->w)
+      return -1;
+   long long v = t->w - back;              /* 0 = leftmost */
+   if (v >= t->w)
+      v = t->w - 1;
+   return dst->x + (int)(v * dst->w / t->w);
 }

@@ -635,5 +635,27 @@ CK
    if [ -z "$msg" ]; then ok "$t"; else bad "$t" "$msg" "$tmp/$t.err"; fi
 done
 
+# pervert.h marks: a line across the timeline with the mark's text (accent
+# colour, 255 196 64) for demos/annotate; nothing of that colour in the
+# timeline of a program without marks (demos/array).  1280x720: the
+# timeline strip is x 864..1271, y 49..684.
+t=vg-timeline-marks
+if want "$t"; then
+   if [ $have_tool = 0 ]; then skp "$t" "the tool is not built"; else
+      msg=
+      for prog in annotate array; do
+         timeout 120 env VALGRIND_LIB=$build/vglib PERVERT_BINDIR=$build SDL_VIDEODRIVER=offscreen \
+            "$vg" --tool=pervert -q --viewer="$view --size=1280x720 --screenshot=$tmp/$t.$prog.png \
+            --screenshot-after=1000000000000" "$build/demos/$prog" 1000 > "$tmp/$t.$prog.out" 2> "$tmp/$t.err"
+         n=$([ -f "$tmp/$t.$prog.png" ] && "$probe" "$tmp/$t.$prog.png" count 864 49 408 636 255 196 64 12 | awk '{ print $2 }')
+         case $prog in
+            annotate) [ "${n:-0}" -ge 300 ] || msg="annotate: ${n:-no} mark pixels in the timeline" ;;
+            array)    [ -z "$msg" ] && [ "${n:-1}" != 0 ] && msg="array: ${n:-no screenshot} mark-coloured pixels in the timeline" ;;
+         esac
+      done
+      if [ -z "$msg" ]; then ok "$t"; else bad "$t" "$msg" "$tmp/$t.err"; fi
+   fi
+fi
+
 echo "viewer: $pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]
