@@ -36,6 +36,12 @@ struct pv_analysis {
    struct pv_site_stats **sites;  /* by id, cap_sites entries */
    pv_u32 cap_sites;
 
+   /* block records no longer needed, for the next allocations (linked
+      through their bitmap pointer): a program that allocates and frees
+      millions of blocks costs no malloc/free per block here */
+   struct pv_block_stats *pool;
+   pv_u32 npool;
+
    /* live blocks */
    struct pv_block_stats **live;  /* all of them, unordered (b->idx) */
    pv_u64 nlive, cap_live;
@@ -152,6 +158,8 @@ struct pv_analysis *pv_analysis_new(const struct pv_analysis_config *cfg)
    return a;
 }
 
+#define POOL_MAX 65536              /* block records kept for reuse */
+
 static void free_block(struct pv_analysis *a, struct pv_block_stats *b)
 {
    if (b->bitmap) {
@@ -159,7 +167,25 @@ static void free_block(struct pv_analysis *a, struct pv_block_stats *b)
       a->tot.bitmap_bytes -= (bits + 7) / 8;
       free(b->bitmap);
    }
-   free(b);
+   if (a->npool < POOL_MAX) {
+      b->bitmap = (pv_u8 *)a->pool;
+      a->pool = b;
+      a->npool++;
+   } else {
+      free(b);
+   }
+}
+
+/* A zeroed block record, from the pool when it has one. */
+static struct pv_block_stats *new_block(struct pv_analysis *a)
+{
+   struct pv_block_stats *b = a->pool;
+   if (!b)
+      return calloc(1, sizeof *b);
+   a->pool = (struct pv_block_stats *)b->bitmap;
+   a->npool--;
+   memset(b, 0, sizeof *b);
+   return b;
 }
 
 void pv_analysis_delete(struct pv_analysis *a)
@@ -177,6 +203,11 @@ void pv_analysis_delete(struct pv_analysis *a)
       free_block(a, a->live[i]);
    for (pv_u32 i = 0; i < a->nkept; i++)
       free_block(a, a->kept[i]);
+   while (a->pool) {
+      struct pv_block_stats *b = a->pool;
+      a->pool = (struct pv_block_stats *)b->bitmap;
+      free(b);
+   }
    free(a->live);
    free(a->gh);
    free(a->big);
@@ -823,7 +854,7 @@ void pv_analysis_alloc(struct pv_analysis *a, pv_u64 addr, pv_u64 size,
       a->tot.untracked_blocks++;
       return;
    }
-   struct pv_block_stats *b = calloc(1, sizeof *b);
+   struct pv_block_stats *b = new_block(a);
    if (!b) {
       a->tot.untracked_blocks++;
       return;
@@ -846,7 +877,7 @@ void pv_analysis_alloc(struct pv_analysis *a, pv_u64 addr, pv_u64 size,
       pv_u64 ncap = a->cap_live ? a->cap_live * 2 : 1024;
       struct pv_block_stats **n = realloc(a->live, ncap * sizeof *n);
       if (!n) {
-         free(b);
+         free_block(a, b);
          a->tot.untracked_blocks++;
          return;
       }
@@ -854,7 +885,7 @@ void pv_analysis_alloc(struct pv_analysis *a, pv_u64 addr, pv_u64 size,
       a->cap_live = ncap;
    }
    if (index_block(a, b) != 0) {
-      free(b);
+      free_block(a, b);
       a->tot.untracked_blocks++;
       return;
    }
