@@ -283,6 +283,28 @@ static char *put_u(char *q, pv_u64 v)
    return q;
 }
 
+/* "LO..HI" at q */
+static char *put_range(char *q, pv_u64 lo, pv_u64 hi)
+{
+   q = put_u(q, lo);
+   *q++ = '.';
+   *q++ = '.';
+   return put_u(q, hi);
+}
+
+/* Copy the label [t, q) to BUF (LEN bytes, truncated, NUL-terminated);
+   returns its full length, as snprintf does. */
+static size_t give_label(const char *t, const char *q, char *buf, size_t len)
+{
+   size_t n = (size_t)(q - t);
+   if (len) {
+      size_t c = n < len - 1 ? n : len - 1;
+      memcpy(buf, t, c);
+      buf[c] = 0;
+   }
+   return n;
+}
+
 size_t pv_stride_bin_label(int bin, char *buf, size_t len)
 {
    char t[64], *q = t;
@@ -300,19 +322,10 @@ size_t pv_stride_bin_label(int bin, char *buf, size_t len)
       } else if (k == 0) {
          *q++ = '1';
       } else {
-         q = put_u(q, pv_stride_bin_lo(bin));
-         *q++ = '.';
-         *q++ = '.';
-         q = put_u(q, pv_stride_bin_hi(bin));
+         q = put_range(q, pv_stride_bin_lo(bin), pv_stride_bin_hi(bin));
       }
    }
-   size_t n = (size_t)(q - t);
-   if (len) {
-      size_t c = n < len - 1 ? n : len - 1;
-      memcpy(buf, t, c);
-      buf[c] = 0;
-   }
-   return n;
+   return give_label(t, q, buf, len);
 }
 
 /* ---- reuse distance --------------------------------------------------- */
@@ -353,18 +366,9 @@ size_t pv_reuse_bin_label(int bin, char *buf, size_t len)
    } else if (bin <= 2) {
       *q++ = (char)('0' + bin - 1);
    } else {
-      q = put_u(q, pv_reuse_bin_lo(bin));
-      *q++ = '.';
-      *q++ = '.';
-      q = put_u(q, pv_reuse_bin_hi(bin));
+      q = put_range(q, pv_reuse_bin_lo(bin), pv_reuse_bin_hi(bin));
    }
-   size_t n = (size_t)(q - t);
-   if (len) {
-      size_t c = n < len - 1 ? n : len - 1;
-      memcpy(buf, t, c);
-      buf[c] = 0;
-   }
-   return n;
+   return give_label(t, q, buf, len);
 }
 
 pv_u64 pv_site_reuse_quantile(const struct pv_site_stats *s, double fraction)
