@@ -202,6 +202,26 @@ static int write_all(struct pv_trace_writer *w, const void *p, size_t n)
    return 0;
 }
 
+/* Close the file and free W and all it holds (the worker stopped or never
+   started). */
+static void free_writer(struct pv_trace_writer *w)
+{
+   if (w->fd >= 0)
+      close(w->fd);
+   free(w->raw);
+   free(w->ops);
+   free(w->sites);
+   free(w->addrs);
+   free(w->var);
+   free(w->slot);
+   free(w->xbuf);
+   free(w->job_x);
+   free(w->comp);
+   free(w->idx);
+   ZSTD_freeCCtx(w->cctx);
+   free(w);
+}
+
 struct pv_trace_writer *pv_trace_create(const char *path, char *err, size_t errlen)
 {
    struct pv_trace_writer *w = calloc(1, sizeof *w);
@@ -226,16 +246,7 @@ struct pv_trace_writer *pv_trace_create(const char *path, char *err, size_t errl
        || !w->slot) {
       snprintf(err, errlen, "cannot create trace file %s: %s", path,
                w->fd < 0 ? strerror(errno) : "out of memory");
-      if (w->fd >= 0)
-         close(w->fd);
-      free(w->raw);
-      free(w->ops);
-      free(w->sites);
-      free(w->addrs);
-      free(w->var);
-      free(w->slot);
-      ZSTD_freeCCtx(w->cctx);
-      free(w);
+      free_writer(w);
       return NULL;
    }
    snprintf(w->path, sizeof w->path, "%s", path);
@@ -691,20 +702,7 @@ void pv_trace_abandon(struct pv_trace_writer *w)
    if (!w)
       return;
    worker_stop(w);
-   if (w->fd >= 0)
-      close(w->fd);
-   free(w->raw);
-   free(w->ops);
-   free(w->sites);
-   free(w->addrs);
-   free(w->var);
-   free(w->slot);
-   free(w->xbuf);
-   free(w->job_x);
-   free(w->comp);
-   free(w->idx);
-   ZSTD_freeCCtx(w->cctx);
-   free(w);
+   free_writer(w);
 }
 
 void pv_trace_stats(const struct pv_trace_writer *w, pv_u64 *events,
