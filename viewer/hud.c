@@ -1,5 +1,6 @@
 /* hud.c -- status bar, legend, captions, hover card, help (see hud.h). */
 #include "hud.h"
+#include "draw.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -9,19 +10,7 @@
 #include "player.h"
 #include "util.h"
 
-static void fill(SDL_Renderer *r, const SDL_Rect *rc, struct pv_rgb c, Uint8 alpha)
-{
-   SDL_SetRenderDrawBlendMode(r, alpha == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
-   SDL_SetRenderDrawColor(r, c.r, c.g, c.b, alpha);
-   SDL_RenderFillRect(r, rc);
-}
 
-static void frame(SDL_Renderer *r, const SDL_Rect *rc, struct pv_rgb c)
-{
-   SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
-   SDL_SetRenderDrawColor(r, c.r, c.g, c.b, 255);
-   SDL_RenderDrawRect(r, rc);
-}
 
 const char *pv_hud_state(const struct pv_app *a, char *buf, size_t n, struct pv_rgb *color)
 {
@@ -68,10 +57,10 @@ static int legend_item(struct pv_app *a, int x, int y, int sz, struct pv_rgb c, 
       return w;
    SDL_Rect sw = { x, y, sz, sz };
    if (outline) {
-      fill(a->ren, &sw, PV_C_MAPPED, 255);
-      frame(a->ren, &sw, c);
+      pv_fill(a->ren, &sw, PV_C_MAPPED, 255);
+      pv_frame(a->ren, &sw, c);
    } else {
-      fill(a->ren, &sw, c, 255);
+      pv_fill(a->ren, &sw, c, 255);
    }
    pv_text(&a->small, x + sz + 6, y + (sz - a->small.height) / 2, PV_C_TEXT, label);
    return w;
@@ -93,7 +82,7 @@ static int legend(struct pv_app *a, int x, int y, int sz, int draw)
 static void top_bar(struct pv_app *a)
 {
    const struct pv_screen *s = &a->scr;
-   fill(a->ren, &s->top, PV_C_BAR, 255);
+   pv_fill(a->ren, &s->top, PV_C_BAR, 255);
    int y = s->top.y + (s->top.h - a->font.height) / 2;
    int x = 10;
    x += pv_text(&a->big, x, s->top.y + (s->top.h - a->big.height) / 2, PV_C_ACCENT, "pervert");
@@ -161,7 +150,7 @@ static void status_bar(struct pv_app *a)
 {
    const struct pv_screen *s = &a->scr;
    const struct pv_model *m = &a->model;
-   fill(a->ren, &s->status, PV_C_BAR, 255);
+   pv_fill(a->ren, &s->status, PV_C_BAR, 255);
    int y = s->status.y + (s->status.h - a->font.height) / 2;
    int x = 10;
    char st[128], b1[32], b2[32], b3[32], b4[32], buf[512];
@@ -268,7 +257,7 @@ static void hover(struct pv_app *a)
       SDL_Rect cell = { pv_screen_col_x(s, col), pv_screen_row_y(s, row),
                         pv_screen_col_x(s, col + 1) - pv_screen_col_x(s, col), PV_ROW_PX };
       SDL_Rect hl = { cell.x - 1, cell.y - 1, cell.w + 2, cell.h + 2 };
-      frame(a->ren, &hl, PV_C_HOVER);
+      pv_frame(a->ren, &hl, PV_C_HOVER);
       ax = cell.x + cell.w;
       ay = cell.y + cell.h;
    } else {
@@ -288,8 +277,8 @@ static void hover(struct pv_app *a)
    if (y + h > s->H - 4) y = s->H - 4 - h;
    if (y < 4) y = 4;
    SDL_Rect box = { x, y, w, h };
-   fill(a->ren, &box, PV_C_CARD, 238);
-   frame(a->ren, &box, PV_C_GAP);
+   pv_fill(a->ren, &box, PV_C_CARD, 238);
+   pv_frame(a->ren, &box, PV_C_GAP);
    for (int i = 0; i < c.n; i++)
       pv_text(i == 0 ? &a->font : f, x + 10, y + 7 + i * f->height - (i == 0 ? 2 : 0),
               style_color(c.l[i].style), c.l[i].text);
@@ -375,9 +364,9 @@ static void help(struct pv_app *a)
    int w = pv_text_w(f, maxlen) + 48, h = n * f->height + 40;
    SDL_Rect box = { (a->scr.W - w) / 2, (a->scr.H - h) / 2, w, h };
    SDL_Rect all = { 0, 0, a->scr.W, a->scr.H };
-   fill(a->ren, &all, PV_C_BG, 150);
-   fill(a->ren, &box, PV_C_CARD, 245);
-   frame(a->ren, &box, PV_C_ACCENT);
+   pv_fill(a->ren, &all, PV_C_BG, 150);
+   pv_fill(a->ren, &box, PV_C_CARD, 245);
+   pv_frame(a->ren, &box, PV_C_ACCENT);
    for (int i = 0; i < n; i++)
       pv_text(i == 0 ? &a->big : f, box.x + 24, box.y + 20 + i * f->height,
               i == 0 ? PV_C_ACCENT : (L[i][0] && L[i][1] == ' ' ? PV_C_TEXT : PV_C_TEXT),

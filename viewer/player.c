@@ -1,5 +1,6 @@
 /* player.c -- replay controls and the time slider (see player.h). */
 #include "player.h"
+#include "draw.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -162,9 +163,7 @@ static pv_u64 ev_of(const struct pv_player *p, int x)
 static void fill(SDL_Renderer *r, int x, int y, int w, int h, struct pv_rgb c)
 {
    SDL_Rect rc = { x, y, w, h };
-   SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
-   SDL_SetRenderDrawColor(r, c.r, c.g, c.b, 255);
-   SDL_RenderFillRect(r, &rc);
+   pv_fill(r, &rc, c, 255);
 }
 
 void pv_player_draw(struct pv_app *a)

@@ -1,6 +1,7 @@
 /* sitecharts.c -- the sites panel's charts of the selected site (see
  * sitecharts.h): signed stride histogram, stride over time, reuse distance. */
 #include "sitecharts.h"
+#include "draw.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -13,12 +14,6 @@
 #define C_LONG   ((struct pv_rgb){ 255, 150, 60 })   /* jumps to another line */
 #define C_CHART  ((struct pv_rgb){ 14, 16, 22 })
 
-static void fill(SDL_Renderer *r, const SDL_Rect *rc, struct pv_rgb c, Uint8 alpha)
-{
-   SDL_SetRenderDrawBlendMode(r, alpha == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
-   SDL_SetRenderDrawColor(r, c.r, c.g, c.b, alpha);
-   SDL_RenderFillRect(r, rc);
-}
 
 /* the bins shown: from the lowest to the highest non-empty one, always
  * including -line .. +line so that the boundary is visible */
@@ -52,7 +47,7 @@ int pv_chart_strides(struct pv_app *a, const struct pv_site_stats *st, int x, in
    pv_text(f, x, y, PV_C_DIM, "stride: bytes from this site's previous access");
    y += f->height + 2;
    SDL_Rect chart = { x, y, w, h };
-   fill(a->ren, &chart, C_CHART, 255);
+   pv_fill(a->ren, &chart, C_CHART, 255);
    a->panel.hist = chart;
    int lo, hi;
    bin_range(st->hist, lb, &lo, &hi);
@@ -74,7 +69,7 @@ int pv_chart_strides(struct pv_app *a, const struct pv_site_stats *st, int x, in
       int bh = (int)((double)st->hist[b] / (double)mx * (bottom - top));
       if (bh < 2) bh = 2;
       SDL_Rect bar = { bx + 1, bottom - bh, bw > 3 ? bw - 2 : bw - 1, bh };
-      fill(a->ren, &bar, pv_stride_bin_lo(b) < line ? C_SHORT : C_LONG, 255);
+      pv_fill(a->ren, &bar, pv_stride_bin_lo(b) < line ? C_SHORT : C_LONG, 255);
    }
    /* the cache line boundary, both signs */
    for (int sgn = -1; sgn <= 1; sgn += 2) {
@@ -119,7 +114,7 @@ int pv_chart_stride_time(struct pv_app *a, const struct pv_site_stats *st, int x
    pv_text(f, x, y, PV_C_DIM, buf);
    y += f->height + 2;
    SDL_Rect chart = { x, y, w, h };
-   fill(a->ren, &chart, C_CHART, 255);
+   pv_fill(a->ren, &chart, C_CHART, 255);
    unsigned line = pv_analysis_line_size(s->an);
    (void)st;
    /* rows: the bins the columns use (the 12 fullest), in stride order */
@@ -206,7 +201,7 @@ int pv_chart_reuse(struct pv_app *a, const struct pv_site_stats *st, int x, int 
    pv_text(f, x, y, PV_C_DIM, buf);
    y += f->height + 2;
    SDL_Rect chart = { x, y, w, h };
-   fill(a->ren, &chart, C_CHART, 255);
+   pv_fill(a->ren, &chart, C_CHART, 255);
    int nb = last + 2;                       /* bins 1..last, then cold */
    if (nb < 12) nb = 12;
    int bw = (w - 8) / nb;
@@ -218,7 +213,7 @@ int pv_chart_reuse(struct pv_app *a, const struct pv_site_stats *st, int x, int 
       int bh = (int)((double)st->reuse[b] / (double)mx * (h - 6));
       if (bh < 2) bh = 2;
       SDL_Rect bar = { x + 4 + i * bw + 1, y + h - 3 - bh, bw - 2 > 0 ? bw - 2 : 1, bh };
-      fill(a->ren, &bar, b == PV_REUSE_COLD ? PV_C_KERNEL : ((struct pv_rgb){ 190, 140, 255 }), 255);
+      pv_fill(a->ren, &bar, b == PV_REUSE_COLD ? PV_C_KERNEL : ((struct pv_rgb){ 190, 140, 255 }), 255);
    }
    y += h + 2;
    pv_text(f, x, y, PV_C_DIM, "0");

@@ -6,6 +6,7 @@
  * orange, the line boundary dashed); stride over time (a column per slice
  * of the site's accesses, a row per bin); reuse distance; code context. */
 #include "sitepanel.h"
+#include "draw.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,19 +22,7 @@
 #define C_SELROW ((struct pv_rgb){ 70, 60, 30 })
 #define C_PANEL  ((struct pv_rgb){ 26, 29, 38 })
 
-static void fill(SDL_Renderer *r, const SDL_Rect *rc, struct pv_rgb c, Uint8 alpha)
-{
-   SDL_SetRenderDrawBlendMode(r, alpha == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
-   SDL_SetRenderDrawColor(r, c.r, c.g, c.b, alpha);
-   SDL_RenderFillRect(r, rc);
-}
 
-static void outline(SDL_Renderer *r, const SDL_Rect *rc, struct pv_rgb c)
-{
-   SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
-   SDL_SetRenderDrawColor(r, c.r, c.g, c.b, 255);
-   SDL_RenderDrawRect(r, rc);
-}
 
 static const char *site_name(struct pv_app *a, pv_u32 id, char *buf, size_t n)
 {
@@ -118,7 +107,7 @@ static int source_block(struct pv_app *a, const char *what, pv_u32 id, int x, in
       snprintf(buf, sizeof buf, "%5u %s %s", l[i].no, l[i].is_target ? ">" : " ", l[i].text);
       if (l[i].is_target) {
          SDL_Rect hl = { x, y, w, f->height };
-         fill(a->ren, &hl, C_SELROW, 255);
+         pv_fill(a->ren, &hl, C_SELROW, 255);
       }
       pv_text_n(f, x, y, l[i].is_target ? PV_C_ACCENT : PV_C_DIM, buf, room);
       y += f->height;
@@ -247,18 +236,18 @@ static void block_card(struct pv_app *a)
    int right = a->panel.open && a->panel.rect.w > 0 ? a->panel.rect.x : a->scr.W;
    if (w > right - x - 8) w = right - x - 8;
    SDL_Rect box = { x, y, w, h };
-   fill(a->ren, &box, PV_C_CARD, 240);
-   outline(a->ren, &box, PV_C_ACCENT);
+   pv_fill(a->ren, &box, PV_C_CARD, 240);
+   pv_frame(a->ren, &box, PV_C_ACCENT);
    for (int i = 0; i < c.n; i++)
       pv_text_n(i == 0 ? &a->font : f, x + 12, y + 8 + i * f->height - (i == 0 ? 2 : 0),
                 i == 0 ? PV_C_ACCENT : style_color(c.l[i].style), c.l[i].text, (w - 20) / f->advance);
    /* the touched fraction as a bar */
    if (b && b->touched_known && b->size && w >= tw) {
       SDL_Rect bar = { x + w - 132, y + 10, 120, 8 };
-      fill(a->ren, &bar, PV_C_UNTOUCHED, 255);
+      pv_fill(a->ren, &bar, PV_C_UNTOUCHED, 255);
       SDL_Rect in = bar;
       in.w = (int)(120.0 * (double)b->touched / (double)b->size + 0.5);
-      fill(a->ren, &in, PV_C_ACCENT, 255);
+      pv_fill(a->ren, &in, PV_C_ACCENT, 255);
    }
 }
 
@@ -315,7 +304,7 @@ static void panel(struct pv_app *a)
 {
    struct pv_panel *p = &a->panel;
    SDL_Rect R = p->rect;
-   fill(a->ren, &R, C_PANEL, 255);
+   pv_fill(a->ren, &R, C_PANEL, 255);
    struct pv_font *f = &a->small;
    int x = R.x + 10, w = R.w - 20, y = R.y + 4;
    int ymax = R.y + R.h - 4;
@@ -363,7 +352,7 @@ static void panel(struct pv_app *a)
       int yy = y + (i - p->first) * f->height;
       if (p->ids[i] == a->sites.sel) {
          SDL_Rect hl = { R.x + 4, yy, R.w - 8, f->height };
-         fill(a->ren, &hl, C_SELROW, 255);
+         pv_fill(a->ren, &hl, C_SELROW, 255);
       }
       snprintf(buf, sizeof buf, "%-3d %8s %9s %7s  %s", p->rank[i],
                pv_fmt_count(b1, sizeof b1, (double)st->accesses),
