@@ -353,11 +353,10 @@ fi
 
 # ---- the window, driven by keys and the mouse (Xvfb) ----------------------------
 if selected window-keys; then
-   cc=${CC:-gcc}
+   . "$top/regtest/viewer/xkeys.sh"
    if ! command -v xvfb-run > /dev/null; then
       skipped window-keys "no xvfb-run"
-   elif ! $cc -O1 -Wall -o "$tmp/xpoke" "$top/regtest/viewer/xpoke.c" -lX11 -l:libXtst.so.6 \
-           > "$tmp/xpoke.log" 2>&1; then
+   elif ! build_xpoke "$tmp/xpoke"; then
       skipped window-keys "cannot build xpoke (libX11, libXtst)"
    else
       have_ff=0
@@ -368,15 +367,9 @@ if selected window-keys; then
 #!/bin/bash
 unset SDL_VIDEODRIVER
 log=$tmp/wk.err
-# wait_log N PATTERN: until the log has N lines matching PATTERN (30 s at most)
-wait_log() {
-   for i in \$(seq 300); do
-      [ "\$(grep -c -- "\$2" "\$log")" -ge "\$1" ] && return 0
-      sleep 0.1
-   done
-   echo "timed out waiting for \$1 x '\$2'" >> "$tmp/wk.out"
-   return 1
-}
+timeout_out=$tmp/wk.out
+wait_s=30
+. "$top/regtest/viewer/xkeys.sh"
 "$view" --paused --log-control --size=1280x800 --video="$vid" "$ann" > "$tmp/wk.out" 2> "\$log" &
 vp=\$!
 wait_log 1 "replay: slider .* paused" &&
@@ -426,11 +419,10 @@ fi
 
 # the tool's --record with no --viewer and a display: pervert-view records
 if selected tool-record-window; then
-   cc=${CC:-gcc}
+   . "$top/regtest/viewer/xkeys.sh"
    if ! command -v xvfb-run > /dev/null || [ ! -d "$build/vglib" ]; then
       skipped tool-record-window "no xvfb-run or build/vglib"
-   elif [ ! -x "$tmp/xpoke" ] && ! $cc -O1 -Wall -o "$tmp/xpoke" "$top/regtest/viewer/xpoke.c" \
-           -lX11 -l:libXtst.so.6 > "$tmp/xpoke.log" 2>&1; then
+   elif ! build_xpoke "$tmp/xpoke"; then
       skipped tool-record-window "cannot build xpoke (libX11, libXtst)"
    else
       # the tool finds its consumers in PERVERT_BINDIR (vg-in-place sets it

@@ -425,8 +425,7 @@ if want xvfb-keys; then
    t=xvfb-keys
    if ! command -v xvfb-run > /dev/null || ! command -v import > /dev/null; then
       printf 'SKIP  sites/%s (no xvfb-run or import)\n' $t; skip=$((skip + 1))
-   elif ! $CC -O1 -Wall -o "$tmp/xpoke" "$top/regtest/viewer/xpoke.c" -lX11 -l:libXtst.so.6 \
-          > "$tmp/xpoke.log" 2>&1; then
+   elif ! { . "$top/regtest/viewer/xkeys.sh" && build_xpoke "$tmp/xpoke"; }; then
       printf 'SKIP  sites/%s (cannot build xpoke)\n' $t; skip=$((skip + 1))
    else
       mkdir -p "$tmp/x"

@@ -26,6 +26,7 @@
 # without them.  Exit status 0 when nothing failed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/xkeys.sh"
 repo=${PERVERT_TOP:-$(cd "$here/../.." && pwd)}
 build=${PERVERT_BUILD:-$repo/build}
 view=$build/pervert-view
@@ -351,7 +352,7 @@ fi
 t=xvfb-keys
 if want "$t"; then
    if [ $xvfb_ok = 0 ]; then skp "$t" "no xvfb-run or import"; else
-   if ! $CC -O1 -Wall -o "$tmp/xpoke" "$here/xpoke.c" -lX11 -l:libXtst.so.6 > "$tmp/xpoke.log" 2>&1; then
+   if ! build_xpoke "$tmp/xpoke"; then
       skp "$t" "cannot build xpoke (libX11, libXtst)"
    else
       # where the cell of 0x1000088 is: the same view headless, with --probe
@@ -510,8 +511,7 @@ CM
       # clear slow motion; space again: it runs to the end with the native
       # output.  --log-control makes the viewer say what it saw.
       if [ $xvfb_ok = 0 ]; then skp "$t" "no xvfb-run"; continue; fi
-      if [ ! -x "$tmp/xpoke" ] && ! $CC -O1 -Wall -o "$tmp/xpoke" "$here/xpoke.c" -lX11 \
-            -l:libXtst.so.6 > "$tmp/xpoke.log" 2>&1; then
+      if ! build_xpoke "$tmp/xpoke"; then
          skp "$t" "cannot build xpoke (libX11, libXtst)"; continue
       fi
       want_out=$(native spin 1500)
@@ -520,15 +520,8 @@ CM
 #!/bin/bash
 unset SDL_VIDEODRIVER
 log=$tmp/$t.err
-# wait_log N PATTERN: until the log has N lines matching PATTERN (60 s at most)
-wait_log() {
-   for i in \$(seq 600); do
-      [ "\$(grep -c -- "\$2" "\$log")" -ge "\$1" ] && return 0
-      sleep 0.1
-   done
-   echo "timed out waiting for \$1 x '\$2'" >> "$tmp/$t.out"
-   return 1
-}
+timeout_out=$tmp/$t.out
+. "$here/xkeys.sh"
 VALGRIND_LIB=$build/vglib PERVERT_BINDIR=$build "$vg" --tool=pervert --start-paused=yes \
    --viewer="$tmp/viewwrap --log-control" "$vt" spin 1500 > "$tmp/$t.out" 2> "\$log" &
 vp=\$!
@@ -572,8 +565,7 @@ CK
       # heap allocation (a), then to its first and second pervert.h marks
       # (m m), each time held right after it; space: it ends normally
       if [ $xvfb_ok = 0 ]; then skp "$t" "no xvfb-run"; continue; fi
-      if [ ! -x "$tmp/xpoke" ] && ! $CC -O1 -Wall -o "$tmp/xpoke" "$here/xpoke.c" -lX11 \
-            -l:libXtst.so.6 > "$tmp/xpoke.log" 2>&1; then
+      if ! build_xpoke "$tmp/xpoke"; then
          skp "$t" "cannot build xpoke (libX11, libXtst)"; continue
       fi
       ann=$build/demos/annotate
@@ -584,14 +576,8 @@ CK
 #!/bin/bash
 unset SDL_VIDEODRIVER
 log=$tmp/$t.err
-wait_log() {
-   for i in \$(seq 600); do
-      [ "\$(grep -c -- "\$2" "\$log")" -ge "\$1" ] && return 0
-      sleep 0.1
-   done
-   echo "timed out waiting for \$1 x '\$2'" >> "$tmp/$t.out"
-   return 1
-}
+timeout_out=$tmp/$t.out
+. "$here/xkeys.sh"
 VALGRIND_LIB=$build/vglib PERVERT_BINDIR=$build "$vg" --tool=pervert --start-paused=yes \
    --viewer="$tmp/viewwrap --log-control" "$ann" 64 > "$tmp/$t.out" 2> "\$log" &
 vp=\$!
