@@ -160,13 +160,21 @@ struct pv_analysis *pv_analysis_new(const struct pv_analysis_config *cfg)
 
 #define POOL_MAX 65536              /* block records kept for reuse */
 
+/* Give back B's touched-bytes bitmap (if it has one). */
+static void drop_bitmap(struct pv_analysis *a, struct pv_block_stats *b)
+{
+   if (!b->bitmap)
+      return;
+   pv_u64 bits = (b->size + b->gran - 1) / b->gran;
+   a->tot.bitmap_bytes -= (bits + 7) / 8;
+   if (b->bitmap != b->inl)
+      free(b->bitmap);
+   b->bitmap = NULL;
+}
+
 static void free_block(struct pv_analysis *a, struct pv_block_stats *b)
 {
-   if (b->bitmap) {
-      pv_u64 bits = (b->size + b->gran - 1) / b->gran;
-      a->tot.bitmap_bytes -= (bits + 7) / 8;
-      free(b->bitmap);
-   }
+   drop_bitmap(a, b);
    if (a->npool < POOL_MAX) {
       b->bitmap = (pv_u8 *)a->pool;
       a->pool = b;
@@ -837,16 +845,11 @@ static void retire(struct pv_analysis *a, struct pv_block_stats *b, pv_u32 stack
    a->tot.live_bytes -= b->size;
    b->freed = 1;
    b->free_stack = stack;
-   if (b->bitmap) {
-      pv_u64 bits = (b->size + b->gran - 1) / b->gran;
-      a->tot.bitmap_bytes -= (bits + 7) / 8;
-      free(b->bitmap);
-      b->bitmap = NULL;
-   }
+   drop_bitmap(a, b);
    keep_freed(a, b);
 }
 
-void pv_analysis_alloc(struct pv_analysis *a, pv_u64 addr, pv_u64 size,
+pv_u64 pv_analysis_alloc(struct pv_analysis *a, pv_u64 addr, pv_u64 size,
                        pv_u32 stack, unsigned kind, pv_u32 tid)
 {
    a->tot.allocs++;
@@ -856,12 +859,12 @@ void pv_analysis_alloc(struct pv_analysis *a, pv_u64 addr, pv_u64 size,
       retire(a, old, 0);
    if (a->nlive >= a->cfg.max_blocks || addr + size < addr) {
       a->tot.untracked_blocks++;
-      return;
+      return 0;
    }
    struct pv_block_stats *b = new_block(a);
    if (!b) {
       a->tot.untracked_blocks++;
-      return;
+      return 0;
    }
    b->addr = addr;
    b->size = size;
@@ -883,7 +886,7 @@ void pv_analysis_alloc(struct pv_analysis *a, pv_u64 addr, pv_u64 size,
       if (!n) {
          free_block(a, b);
          a->tot.untracked_blocks++;
-         return;
+         return 0;
       }
       a->live = n;
       a->cap_live = ncap;
@@ -891,7 +894,7 @@ void pv_analysis_alloc(struct pv_analysis *a, pv_u64 addr, pv_u64 size,
    if (index_block(a, b) != 0) {
       free_block(a, b);
       a->tot.untracked_blocks++;
-      return;
+      return 0;
    }
    b->idx = (pv_u32)a->nlive;
    a->live[a->nlive++] = b;
@@ -900,17 +903,21 @@ void pv_analysis_alloc(struct pv_analysis *a, pv_u64 addr, pv_u64 size,
       a->heap_lo = addr;
    if (span_end(b) > a->heap_hi)
       a->heap_hi = span_end(b);
+   a->last = b;                       /* the program is about to use it */
+   return b->seq;
 }
 
-void pv_analysis_free(struct pv_analysis *a, pv_u64 addr, pv_u32 stack)
+pv_u64 pv_analysis_free(struct pv_analysis *a, pv_u64 addr, pv_u32 stack)
 {
    a->tot.frees++;
    struct pv_block_stats *b = find_block(a, addr);
    if (!b || b->addr != addr) {
       a->tot.unknown_frees++;
-      return;
+      return 0;
    }
+   pv_u64 seq = b->seq;
    retire(a, b, stack);
+   return seq;
 }
 
 /* mark [off, off+len) of B touched */
@@ -920,7 +927,9 @@ static void touch(struct pv_analysis *a, struct pv_block_stats *b, pv_u64 off, p
       return;
    if (!b->bitmap) {
       pv_u64 bits = (b->size + b->gran - 1) / b->gran, bytes = (bits + 7) / 8;
-      if (a->tot.bitmap_bytes + bytes > a->cfg.bitmap_budget ||
+      if (bytes <= sizeof b->inl) {
+         b->bitmap = b->inl;        /* zeroed with the record */
+      } else if (a->tot.bitmap_bytes + bytes > a->cfg.bitmap_budget ||
           !(b->bitmap = calloc(bytes, 1))) {
          b->touched_known = 0;
          return;

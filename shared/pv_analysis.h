@@ -125,8 +125,10 @@ struct pv_block_stats {
    pv_u64 tid_mask;              /* bit (tid % 64) for each thread that accessed it */
    /* private */
    pv_u64 gran;                  /* bytes per bitmap bit */
-   pv_u8 *bitmap;
+   pv_u8 *bitmap;                /* NULL, inl, or its own allocation */
    pv_u32 idx;                   /* position in the live array / freed heap */
+   pv_u8  inl[32];               /* the bitmap of a block of up to 256 units:
+                                    no malloc/free for most blocks */
 };
 
 struct pv_analysis_totals {
@@ -159,11 +161,13 @@ void pv_analysis_access(struct pv_analysis *a, pv_u32 site, pv_u64 addr,
 
 /* ALLOC record: KIND is its enum pv_alloc_kind.  An allocation over a live
  * block (a FREE was missed) retires the old block first. */
-void pv_analysis_alloc(struct pv_analysis *a, pv_u64 addr, pv_u64 size,
+/* ALLOC returns the new block's allocation number (its seq), FREE the freed
+ * block's; 0 when the block is not tracked (limits) or not known. */
+pv_u64 pv_analysis_alloc(struct pv_analysis *a, pv_u64 addr, pv_u64 size,
                        pv_u32 stack, unsigned kind, pv_u32 tid);
 
 /* FREE record (of the block starting at ADDR). */
-void pv_analysis_free(struct pv_analysis *a, pv_u64 addr, pv_u32 stack);
+pv_u64 pv_analysis_free(struct pv_analysis *a, pv_u64 addr, pv_u32 stack);
 
 /* Statistics of SITE, NULL if it had no access. */
 const struct pv_site_stats *pv_analysis_site(const struct pv_analysis *a, pv_u32 site);

@@ -172,11 +172,16 @@ void pv_reader_wait(struct pv_reader *r, int ms)
       us = cap_us;
    r->backoff_us = (unsigned)us;
    struct timespec ts = { 0, us * 1000L };
+   pv_reader_publish(r);
+   nanosleep(&ts, NULL);
+}
+
+void pv_reader_publish(struct pv_reader *r)
+{
    if (r->tail != r->published_tail) {
       __atomic_store_n(&r->ctrl->tail, r->tail, __ATOMIC_RELEASE);
       r->published_tail = r->tail;
    }
-   nanosleep(&ts, NULL);
 }
 
 int pv_reader_command(struct pv_reader *r, enum pv_ctl_cmd cmd, pv_u64 arg)

@@ -59,6 +59,9 @@ void pv_reader_consume(struct pv_reader *r, size_t n);
  * data the sleeps are short (50 us) and double while the ring stays empty,
  * so that a small ring does not fill up while the consumer sleeps. */
 void pv_reader_wait(struct pv_reader *r, int ms);
+/* Give the room of every record consumed so far back to the producer now
+ * (before sleeping elsewhere). */
+void pv_reader_publish(struct pv_reader *r);
 
 /* Is the producer process still there?  (It can die by SIGKILL without
  * writing anything, or exec another program.) */

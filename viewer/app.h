@@ -3,6 +3,7 @@
 #ifndef PV_VIEW_APP_H
 #define PV_VIEW_APP_H
 
+#include <pthread.h>
 #include <SDL2/SDL.h>
 
 #include "options.h"
@@ -18,8 +19,19 @@
 #include "sites.h"
 #include "sitepanel.h"
 
+/* the ingest thread (pump.c) */
+struct pv_pump {
+   int             on;
+   pthread_t       th;
+   pthread_mutex_t mu;            /* the whole struct pv_app */
+   pthread_cond_t  cv;
+   int             want;          /* the main thread waits for the lock */
+   int             stop;
+};
+
 struct pv_app {
    struct pv_opts   opts;
+   struct pv_pump   pump;
    struct pv_model  model;
    struct pv_ingest in;
    struct pv_view   view;

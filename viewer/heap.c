@@ -15,6 +15,7 @@ void pv_heap_init(struct pv_heap *h)
 void pv_heap_free_all(struct pv_heap *h)
 {
    free(h->b);
+   free(h->hs);
    pv_heap_init(h);
 }
 
@@ -59,60 +60,182 @@ static pv_u64 span(const struct pv_block *b)
    return b->size ? b->size : 1;
 }
 
-static pv_u32 insert(struct pv_heap *h, pv_u32 t, pv_u32 n)
+/* ---- the address hash ------------------------------------------------ */
+
+static inline pv_u32 home(const struct pv_heap *h, pv_u64 addr)
 {
-   if (!t)
-      return n;
-   struct pv_block *B = h->b;
-   if (B[n].addr < B[t].addr) {
-      B[t].l = insert(h, B[t].l, n);
-      if (B[B[t].l].prio > B[t].prio) {      /* rotate right */
-         pv_u32 l = B[t].l;
-         B[t].l = B[l].r;
-         B[l].r = t;
-         return l;
-      }
-   } else {
-      B[t].r = insert(h, B[t].r, n);
-      if (B[B[t].r].prio > B[t].prio) {      /* rotate left */
-         pv_u32 r = B[t].r;
-         B[t].r = B[r].l;
-         B[r].l = t;
-         return r;
-      }
-   }
-   return t;
+   return (pv_u32)(((addr >> 4) * 0x9E3779B97F4A7C15ULL) >> h->hshift);
 }
 
-static pv_u32 merge(struct pv_block *B, pv_u32 a, pv_u32 b)
+static void hash_put(struct pv_heap *h, pv_u32 n)
 {
-   if (!a)
-      return b;
-   if (!b)
-      return a;
-   if (B[a].prio > B[b].prio) {
-      B[a].r = merge(B, B[a].r, b);
-      return a;
-   }
-   B[b].l = merge(B, a, B[b].l);
-   return b;
+   pv_u32 m = h->hcap - 1, i = home(h, h->b[n].addr);
+   while (h->hs[i])
+      i = (i + 1) & m;
+   h->hs[i] = n;
 }
 
-/* Remove the node with address ADDR from subtree T; *OUT gets its index. */
-static pv_u32 erase(struct pv_heap *h, pv_u32 t, pv_u64 addr, pv_u32 *out)
+/* Room for one more live block; -1 when memory runs out. */
+static int hash_room(struct pv_heap *h)
 {
-   if (!t)
+   if ((h->live_count + 1) * 2 <= h->hcap)
       return 0;
-   struct pv_block *B = h->b;
-   if (addr < B[t].addr)
-      B[t].l = erase(h, B[t].l, addr, out);
-   else if (addr > B[t].addr)
-      B[t].r = erase(h, B[t].r, addr, out);
-   else {
-      *out = t;
-      return merge(B, B[t].l, B[t].r);
+   pv_u32 ncap = h->hcap ? h->hcap * 2 : 1024;
+   pv_u32 *n = calloc(ncap, sizeof *n);
+   if (!n)
+      return -1;
+   pv_u32 *old = h->hs, ocap = h->hcap;
+   h->hs = n;
+   h->hcap = ncap;
+   h->hshift = 64 - (pv_u32)__builtin_ctz(ncap);
+   for (pv_u32 i = 0; i < ocap; i++)
+      if (old[i])
+         hash_put(h, old[i]);
+   free(old);
+   return 0;
+}
+
+/* The slot of the live block starting at ADDR, or -1. */
+static long hash_find(const struct pv_heap *h, pv_u64 addr)
+{
+   if (!h->hcap)
+      return -1;
+   pv_u32 m = h->hcap - 1, i = home(h, addr), n;
+   while ((n = h->hs[i]) != 0) {
+      if (h->b[n].addr == addr)
+         return (long)i;
+      i = (i + 1) & m;
    }
-   return t;
+   return -1;
+}
+
+static void hash_del(struct pv_heap *h, pv_u32 i)
+{
+   /* backward-shift deletion (linear probing) */
+   pv_u32 m = h->hcap - 1, j = i;
+   for (;;) {
+      h->hs[i] = 0;
+      for (;;) {
+         j = (j + 1) & m;
+         if (!h->hs[j])
+            return;
+         pv_u32 k = home(h, h->b[h->hs[j]].addr);
+         /* can entry j move to i?  yes unless k lies cyclically in (i, j] */
+         if (i <= j ? (k <= i || k > j) : (k <= i && k > j))
+            break;
+      }
+      h->hs[i] = h->hs[j];
+      i = j;
+   }
+}
+
+int pv_heap_reindex(struct pv_heap *h)
+{
+   free(h->hs);
+   h->hs = NULL;
+   h->hcap = 0;
+   pv_u32 need = 1024;
+   while (need < h->live_count * 2 + 2)
+      need *= 2;
+   h->hs = calloc(need, sizeof *h->hs);
+   if (!h->hs)
+      return -1;
+   h->hcap = need;
+   h->hshift = 64 - (pv_u32)__builtin_ctz(need);
+   /* every node in the treap, found from the root (free nodes are not in it) */
+   pv_u32 t = h->root, prev = 0;
+   while (t) {                       /* in-order walk by parent links */
+      pv_u32 next;
+      const struct pv_block *b = &h->b[t];
+      if (prev == b->p) {
+         hash_put(h, t);
+         next = b->l ? b->l : b->r ? b->r : b->p;
+      } else if (prev == b->l) {
+         next = b->r ? b->r : b->p;
+      } else {
+         next = b->p;
+      }
+      prev = t;
+      t = next;
+   }
+   return 0;
+}
+
+/* ---- the treap --------------------------------------------------------- */
+
+/* Make X's child C take X's place (C = 0: X's slot empties). */
+static void replace_child(struct pv_heap *h, pv_u32 x, pv_u32 c)
+{
+   struct pv_block *B = h->b;
+   pv_u32 p = B[x].p;
+   if (!p)
+      h->root = c;
+   else if (B[p].l == x)
+      B[p].l = c;
+   else
+      B[p].r = c;
+   if (c)
+      B[c].p = p;
+}
+
+/* Rotate X's child C above X. */
+static void rotate_up(struct pv_heap *h, pv_u32 c)
+{
+   struct pv_block *B = h->b;
+   pv_u32 x = B[c].p;
+   replace_child(h, x, c);
+   if (B[x].l == c) {
+      B[x].l = B[c].r;
+      if (B[c].r)
+         B[B[c].r].p = x;
+      B[c].r = x;
+   } else {
+      B[x].r = B[c].l;
+      if (B[c].l)
+         B[B[c].l].p = x;
+      B[c].l = x;
+   }
+   B[x].p = c;
+}
+
+/* Put node N in; *PRED and *SUCC get its neighbours in address order. */
+static void insert(struct pv_heap *h, pv_u32 n, pv_u32 *pred, pv_u32 *succ)
+{
+   struct pv_block *B = h->b;
+   pv_u32 t = h->root, parent = 0;
+   int left = 0;
+   *pred = *succ = 0;
+   while (t) {
+      parent = t;
+      left = B[n].addr < B[t].addr;
+      if (left) {
+         *succ = t;
+         t = B[t].l;
+      } else {
+         *pred = t;
+         t = B[t].r;
+      }
+   }
+   B[n].l = B[n].r = 0;
+   B[n].p = parent;
+   if (!parent)
+      h->root = n;
+   else if (left)
+      B[parent].l = n;
+   else
+      B[parent].r = n;
+   while (B[n].p && B[B[n].p].prio < B[n].prio)
+      rotate_up(h, n);
+}
+
+/* Take node N out of the treap: rotate it down until it has at most one
+ * child (a treap needs fewer than two rotations on average), then splice. */
+static void cut(struct pv_heap *h, pv_u32 n)
+{
+   struct pv_block *B = h->b;
+   while (B[n].l && B[n].r)
+      rotate_up(h, B[B[n].l].prio > B[B[n].r].prio ? B[n].l : B[n].r);
+   replace_child(h, n, B[n].l ? B[n].l : B[n].r);
 }
 
 /* Live block with the largest address <= ADDR (0 if none). */
@@ -129,8 +252,14 @@ static pv_u32 pred(const struct pv_heap *h, pv_u64 addr)
    return best;
 }
 
-static void release(struct pv_heap *h, pv_u32 n)
+/* Node N, live, out of the treap, the hash and the totals. */
+static void drop(struct pv_heap *h, pv_u32 n, long slot)
 {
+   if (slot < 0)
+      slot = hash_find(h, h->b[n].addr);
+   if (slot >= 0)
+      hash_del(h, (pv_u32)slot);
+   cut(h, n);
    h->live_bytes -= h->b[n].size;
    h->live_count--;
    h->b[n].l = h->free_head;
@@ -142,20 +271,8 @@ void pv_heap_alloc(struct pv_heap *h, pv_u64 addr, pv_u64 size, pv_u32 stack,
 {
    h->allocs++;
    h->gen++;
-   pv_u64 end = addr + (size ? size : 1);
-   /* blocks whose FREE we missed are gone now */
-   for (;;) {
-      pv_u32 p = pred(h, end - 1);
-      if (!p || h->b[p].addr + span(&h->b[p]) <= addr)
-         break;
-      pv_u32 gone = 0;
-      h->root = erase(h, h->root, h->b[p].addr, &gone);
-      if (!gone)
-         break;
-      release(h, gone);
-   }
-   pv_u32 n = new_node(h);
-   if (!n) {
+   pv_u32 n;
+   if (hash_room(h) != 0 || (n = new_node(h)) == 0) {
       h->untracked++;
       return;
    }
@@ -168,7 +285,32 @@ void pv_heap_alloc(struct pv_heap *h, pv_u64 addr, pv_u64 size, pv_u32 stack,
    b->kind = (pv_u8)kind;
    b->seq = (pv_u32)h->allocs;
    b->prio = rnd(h);
-   h->root = insert(h, h->root, n);
+   pv_u32 before, after;
+   insert(h, n, &before, &after);
+   /* blocks whose FREE we missed, overlapping this one, are gone now */
+   pv_u64 end = addr + span(b);
+   while (before && h->b[before].addr + span(&h->b[before]) > addr) {
+      pv_u32 gone = before;
+      before = pred(h, h->b[gone].addr - 1);
+      if (before == n)
+         before = 0;
+      drop(h, gone, -1);
+   }
+   while (after && h->b[after].addr < end) {
+      pv_u32 gone = after;
+      after = 0;
+      pv_u32 t = h->root;            /* the next one: smallest address > gone's */
+      pv_u64 ga = h->b[gone].addr;
+      while (t) {
+         if (h->b[t].addr > ga) {
+            after = t;
+            t = h->b[t].l;
+         } else
+            t = h->b[t].r;
+      }
+      drop(h, gone, -1);
+   }
+   hash_put(h, n);
    h->live_bytes += size;
    h->live_count++;
 }
@@ -176,10 +318,10 @@ void pv_heap_alloc(struct pv_heap *h, pv_u64 addr, pv_u64 size, pv_u32 stack,
 int pv_heap_free(struct pv_heap *h, pv_u64 addr, pv_u32 free_stack, pv_u32 tid, double now)
 {
    h->frees++;
-   pv_u32 gone = 0;
-   h->root = erase(h, h->root, addr, &gone);
-   if (!gone)
+   long slot = hash_find(h, addr);
+   if (slot < 0)
       return 0;
+   pv_u32 gone = h->hs[slot];
    h->gen++;
    struct pv_freed *f = &h->freed[h->freed_head];
    h->freed_head = (h->freed_head + 1) % PV_FREED_CAP;
@@ -192,7 +334,7 @@ int pv_heap_free(struct pv_heap *h, pv_u64 addr, pv_u32 free_stack, pv_u32 tid, 
    f->tid = tid;
    f->kind = h->b[gone].kind;
    f->when = now;
-   release(h, gone);
+   drop(h, gone, slot);
    return 1;
 }
 

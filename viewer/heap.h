@@ -1,5 +1,8 @@
 /* heap.h -- live heap blocks (ALLOC/FREE records) in an address-ordered
- * treap, and a bounded ring of recently freed blocks (drawn fading out). */
+ * treap, and a bounded ring of recently freed blocks (drawn fading out).
+ * A hash from start address to node finds the block a FREE names without
+ * walking down the treap (a walk costs a cache miss a level on a big
+ * heap); parent links let it be cut out from where it is. */
 #ifndef PV_VIEW_HEAP_H
 #define PV_VIEW_HEAP_H
 
@@ -15,7 +18,7 @@ struct pv_block {
    pv_u32 seq;            /* allocation number */
    pv_u8  kind;           /* enum pv_alloc_kind */
    /* treap links (indices; 0 = none) */
-   pv_u32 l, r, prio;
+   pv_u32 l, r, p, prio;
 };
 
 struct pv_freed {
@@ -28,6 +31,8 @@ struct pv_freed {
 struct pv_heap {
    struct pv_block *b;    /* b[0] is the nil node */
    pv_u32  nb, cap, free_head, root, rng;
+   pv_u32 *hs;            /* start address -> node (0 = empty), linear probing */
+   pv_u32  hcap, hshift;  /* its size (a power of two, >= 2 x live) and 64 - log2 */
    pv_u64  live_bytes, live_count, allocs, frees, untracked;
    struct pv_freed freed[PV_FREED_CAP];
    unsigned freed_head, freed_n;
@@ -36,6 +41,9 @@ struct pv_heap {
 
 void pv_heap_init(struct pv_heap *h);
 void pv_heap_free_all(struct pv_heap *h);
+/* Rebuild the address hash from the treap (after the nodes were restored
+ * from a snapshot); -1 when memory runs out. */
+int  pv_heap_reindex(struct pv_heap *h);
 void pv_heap_alloc(struct pv_heap *h, pv_u64 addr, pv_u64 size, pv_u32 stack,
                    pv_u32 tid, unsigned kind);
 /* Returns 1 when a live block started at ADDR. */

@@ -36,6 +36,45 @@ static void do_info(struct pv_model *m, const pv_u8 *rec, size_t len, pv_u64 h)
    }
 }
 
+/* Sampling: the number of accesses from one sampled access to the next,
+ * uniform in 1 .. 2W-1 (mean W, the weight of a sample).  Random gaps, not
+ * every W-th access: a loop whose period divides W would always be sampled
+ * at the same place. */
+static pv_u64 next_gap(struct pv_ingest *in, pv_u64 w)
+{
+   pv_u32 x = in->gap_rng ? in->gap_rng : 0x9E3779B9u;
+   x ^= x << 13;
+   x ^= x >> 17;
+   x ^= x << 5;
+   in->gap_rng = x;
+   return 1 + x % (2 * w - 1);
+}
+
+/* (see ingest.h) What lets a viewer that is behind read the ring at the
+ * speed of a plain counter. */
+pv_u64 pv_ingest_pass_accesses(const pv_u8 *p, size_t *i, size_t stop, pv_u64 pass,
+                                pv_u64 *cs, pv_u64 *cm)
+{
+   size_t j = *i;
+   pv_u64 s = 0, mo = 0;
+   while (pass >= 4 && stop - j >= 64) {
+      unsigned t0 = p[j], t1 = p[j + 16], t2 = p[j + 32], t3 = p[j + 48];
+      if ((t0 | t1 | t2 | t3) > 3u || !t0 || !t1 || !t2 || !t3)
+         break;
+      __builtin_prefetch(p + j + 1024);
+      s += (t0 == PV_REC_STORE) + (t1 == PV_REC_STORE) + (t2 == PV_REC_STORE) + (t3 == PV_REC_STORE);
+      mo += (t0 == PV_REC_MODIFY) + (t1 == PV_REC_MODIFY) + (t2 == PV_REC_MODIFY)
+            + (t3 == PV_REC_MODIFY);
+      pass -= 4;
+      j += 64;
+   }
+   pv_u64 k = (j - *i) / 16;
+   *i = j;
+   *cs += s;
+   *cm += mo;
+   return k;
+}
+
 size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, size_t n,
                       pv_u64 pos, pv_u64 data_size, int *bad)
 {
@@ -43,10 +82,24 @@ size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, 
    pv_u64 nacc = m->n_access, limit = in->access_limit;
    pv_u64 cl = 0, cs = 0, cm = 0;
    size_t stop = in->span_budget && in->span_budget < n ? in->span_budget : n;
-   const pv_u64 smask = (1ull << in->sample_shift) - 1;
+   const pv_u64 smask = (1ull << in->sample_shift) - 1, weight = smask + 1;
    m->sample_shift = in->sample_shift;
+   if (smask && (in->gap_left == 0 || in->gap_left >= 2 * weight))
+      in->gap_left = next_gap(in, weight);
    *bad = 0;
    while (i < stop) {
+      if (smask && in->gap_left > 4) {
+         pv_u64 pass = in->gap_left - 1;
+         if (limit && limit - nacc < pass)
+            pass = nacc < limit ? limit - nacc : 0;
+         pv_u64 s0 = cs, m0 = cm;
+         pv_u64 k = pv_ingest_pass_accesses(p, &i, stop, pass, &cs, &cm);
+         nacc += k;
+         cl += k - (cs - s0) - (cm - m0);
+         in->gap_left -= k;
+         if (i >= stop)
+            break;
+      }
       const pv_u8 *rec = p + i;
       pv_u64 h;
       memcpy(&h, rec, 8);
@@ -66,13 +119,12 @@ size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, 
          memcpy(&addr, rec + 8, 8);
          if (__builtin_expect(smask == 0, 1)) {
             pv_model_access(m, t, addr, PV_HDR_N16(h), PV_HDR_A32(h), 1);
-         } else if (((nacc * 0x9E3779B97F4A7C15ull) >> 40 & smask) == 0) {
-            /* sampling (the viewer is behind): one access in 2^k stands
-             * for 2^k in the counters and the heat; which one is picked
-             * by a Weyl sequence, not every 2^k-th (a loop with a period
-             * of 2^k would always be sampled at the same place) */
-            pv_model_access(m, t, addr, PV_HDR_N16(h), PV_HDR_A32(h), smask + 1);
-            m->n_sampled += smask + 1;
+         } else if (--in->gap_left == 0) {
+            /* sampling (the viewer is behind): this access stands for
+             * 2^k in the counters and the heat */
+            pv_model_access(m, t, addr, PV_HDR_N16(h), PV_HDR_A32(h), weight);
+            m->n_sampled += weight;
+            in->gap_left = next_gap(in, weight);
          }
          nacc++;
          cl += t == PV_REC_LOAD;

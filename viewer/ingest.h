@@ -19,8 +19,11 @@ struct pv_ingest {
    pv_u64   bytes;              /* consumed so far */
    pv_u64   access_limit;       /* stop after this many accesses (0: none) */
    size_t   span_budget;        /* pv_ingest_span stops after this many bytes (0: none) */
-   unsigned sample_shift;       /* 0: every access updates the model; k: one in 2^k,
-                                   weighted 2^k (set by the caller when behind) */
+   unsigned sample_shift;       /* 0: every access updates the model; k: one in 2^k
+                                   on average, weighted 2^k (set by the caller when
+                                   behind) */
+   pv_u64   gap_left;           /* sampling: accesses up to the next sampled one */
+   pv_u32   gap_rng;            /* sampling: xorshift state of the gaps */
    /* called by pv_ingest_run with every span of records consumed (sites.c) */
    void   (*on_span)(void *ctx, struct pv_model *m, const pv_u8 *p, size_t n,
                      pv_u64 pos, pv_u64 data_size);
@@ -33,6 +36,13 @@ struct pv_ingest {
    int      rec_errno;
    char     error[160];
 };
+
+/* Pass over up to PASS access records at P + *I (whole groups of four,
+ * while all four are accesses and within STOP), looking at nothing but
+ * their type; returns how many (*I moves past them) and adds the stores
+ * and modifies among them to *CS and *CM. */
+pv_u64 pv_ingest_pass_accesses(const pv_u8 *p, size_t *i, size_t stop, pv_u64 pass,
+                               pv_u64 *cs, pv_u64 *cm);
 
 /* Read records into M until the ring is empty, DEADLINE (pv_now() clock)
  * passes or the access limit is reached.  Returns the number of records

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <SDL2/SDL.h>
@@ -24,6 +25,7 @@
 #include "input.h"
 #include "mapdraw.h"
 #include "player.h"
+#include "pump.h"
 #include "playback.h"
 #include "snapshot.h"
 #include "capture.h"
@@ -126,32 +128,6 @@ static int tl_columns(const struct pv_app *a)
 }
 
 /* Make the textures and the model's increments follow the view. */
-/* Still behind after the longer ingest of this frame (the ring over 3/4
- * full)?  Then update the model from one access in 8, 16 ... 64 (each
- * weighted to stand for the others; every access is still counted) so
- * that the program does not wait for the viewer; back to every access
- * once the ring has stayed nearly empty for half a second. */
-static void adjust_sampling(struct pv_app *a, double fill, double now)
-{
-   unsigned *k = &a->in.sample_shift;
-   if (fill > 0.75) {
-      a->calm_since = 0;
-      if (*k < 6 && now - a->sample_at > 0.05) {
-         *k = *k == 0 ? 3 : *k + 1;     /* start at 1/8: a full ring is far behind */
-         a->sample_at = now;
-      }
-   } else if (fill < 0.1) {
-      if (a->calm_since == 0)
-         a->calm_since = now;
-      else if (*k > 0 && now - a->calm_since > 0.5) {
-         (*k)--;
-         a->sample_at = a->calm_since = now;
-      }
-   } else {
-      a->calm_since = 0;
-   }
-}
-
 static void apply_view(struct pv_app *a)
 {
    struct pv_geom g = { a->view.cell_shift, a->view.cols, a->view.top, a->view.rows };
@@ -281,9 +257,10 @@ static void rates(struct pv_app *a, double now)
    }
    if (a->opts.stats) {
       fprintf(stderr, "pervert-view: %.1f fps (worst frame %.0f ms)  %.2f M acc/s  ring %.0f%%  "
-              "ingest %.0f%%  draw %.0f%%  [%s %s, %dx%d]\n",
+              "ingest %.0f%%  draw %.0f%%  sampling 1/%u  analysis 1/%u  [%s %s, %dx%d]\n",
               a->fps, a->worst_frame * 1000, a->eps / 1e6, pv_ingest_fill(&a->in) * 100,
-              a->ingest_acc / el * 100, a->draw_acc / el * 100, a->renderer_name,
+              a->ingest_acc / el * 100, a->draw_acc / el * 100, 1u << a->in.sample_shift,
+              1u << a->sites.shed, a->renderer_name,
               a->heat.gpu ? "gpu heat" : "cpu heat", a->scr.W, a->scr.H);
    a->worst_frame = 0;
    }
@@ -308,6 +285,51 @@ static void detach(struct pv_app *a)
    pv_reader_detach(&a->in.r, finished ? PV_CONS_FINISHED : PV_CONS_GONE);
    a->in.attached = 0;
    a->detached = 1;
+}
+
+/* The single-threaded loop's ingest: read the ring into the model until
+ * DUE (FILL0: how full it was when this turn began). */
+static void ingest_until(struct pv_app *a, double due, double fill0)
+{
+   for (;;) {
+      a->model.now = pv_now();
+      a->model.now_ms = (pv_u32)((a->model.now - a->t_start) * 1000.0) + 1;
+      pv_u64 got = pv_ingest_run(&a->in, &a->model, due);
+      double t = pv_now();
+      if (t >= due || a->in.state != PV_IN_RUNNING || !a->in.attached)
+         break;
+      if (a->in.access_limit && a->model.n_access >= a->in.access_limit)
+         break;
+      if (got == 0) {
+         /* nothing there: nap, but not past the frame */
+         if (due - t > 0.0015)
+            pv_reader_wait(&a->in.r, 1);
+         else
+            break;
+      }
+   }
+   /* behind?  spend more time ingesting, less drawing: at least 3 (ring
+    * half full) or 6 (three quarters) times as long as the last frame
+    * took to draw, so that a frame that is slow to draw (a million heap
+    * blocks in view) cannot hold the program back; at most half a
+    * second, so that the window still answers */
+   double fill = a->in.attached && a->in.state == PV_IN_RUNNING ? pv_ingest_fill(&a->in) : 0;
+   if (fill > 0.5) {
+      double span = fill > 0.75 ? 0.13 : 0.06;
+      double by_draw = a->last_draw * (fill > 0.75 ? 6 : 3);
+      if (by_draw > span)
+         span = by_draw > 0.5 ? 0.5 : by_draw;
+      double until = pv_now() + span;
+      while (pv_ingest_fill(&a->in) > 0.2 && pv_now() < until
+             && !(a->in.access_limit && a->model.n_access >= a->in.access_limit)) {
+         a->model.now = pv_now();
+         a->model.now_ms = (pv_u32)((a->model.now - a->t_start) * 1000.0) + 1;
+         if (pv_ingest_run(&a->in, &a->model, until) == 0)
+            break;
+      }
+   }
+   if (a->may_sample && a->in.attached && a->in.state == PV_IN_RUNNING)
+      pv_pump_adjust_sampling(a, fill0, pv_now());
 }
 
 /* Draw one frame; returns 1 when a headless run is done. */
@@ -433,7 +455,9 @@ int pv_app_frame(struct pv_app *a)
       }
    }
    pv_capture_frame(a, now);
+   pv_pump_release(a);                 /* llvmpipe rasterises: read meanwhile */
    SDL_RenderPresent(a->ren);
+   pv_pump_take(a);
    a->frames++;
    rates(a, pv_now());
    return done;
@@ -572,11 +596,16 @@ int main(int argc, char **argv)
    update_layout(a);
    apply_view(a);
 
+   /* a window (or --sample=yes): read the ring on a thread of its own, so
+    * that it is read while frames are presented (pump.h) */
+   if (a->may_sample && pv_pump_start(a) != 0)
+      fprintf(stderr, "pervert-view: warning: no ingest thread; reading between frames\n");
    double frame_s = a->opts.fps > 0 ? 1.0 / a->opts.fps : 0.0;
    double next_frame = a->t_start;
    int done = 0;
    while (!a->quit && !done) {
       double t0 = pv_now();
+      double fill0 = a->in.attached && a->in.state == PV_IN_RUNNING ? pv_ingest_fill(&a->in) : 0;
       SDL_Event e;
       while (SDL_PollEvent(&e))
          pv_input_event(a, &e);
@@ -585,49 +614,33 @@ int main(int argc, char **argv)
       if (a->resized)
          pv_app_handle_resize(a);
 
-      /* ingest until the frame is due */
+      /* ingest until the frame is due; later when the ring filled up while
+       * the last frame was drawn (the program may have waited): at least 3
+       * (half full) or 6 (three quarters) times as long as the last frame
+       * took to draw, at most half a second so that the window still
+       * answers */
       double due = frame_s > 0 ? next_frame : t0 + 0.004;
+      if (fill0 > 0.5) {
+         double span = a->last_draw * (fill0 > 0.75 ? 6 : 3);
+         if (span > 0.5)
+            span = 0.5;
+         if (t0 + span > due)
+            due = t0 + span;
+      }
       if (due < t0)
          due = t0 + 0.002;
-      for (;;) {
-         a->model.now = pv_now();
-         a->model.now_ms = (pv_u32)((a->model.now - a->t_start) * 1000.0) + 1;
-         pv_u64 got = pv_ingest_run(&a->in, &a->model, due);
+      if (a->pump.on) {
+         /* the pump reads the ring meanwhile */
+         pv_pump_release(a);
          double t = pv_now();
-         if (t >= due || a->in.state != PV_IN_RUNNING || !a->in.attached)
-            break;
-         if (a->in.access_limit && a->model.n_access >= a->in.access_limit)
-            break;
-         if (got == 0) {
-            /* nothing there: nap, but not past the frame */
-            if (due - t > 0.0015)
-               pv_reader_wait(&a->in.r, 1);
-            else
-               break;
+         if (due > t) {
+            struct timespec ts = { (time_t)(due - t), (long)((due - t - (double)(time_t)(due - t)) * 1e9) };
+            nanosleep(&ts, NULL);
          }
+         pv_pump_take(a);
+      } else {
+         ingest_until(a, due, fill0);
       }
-      /* behind?  spend more time ingesting, less drawing: at least 3 (ring
-       * half full) or 6 (three quarters) times as long as the last frame
-       * took to draw, so that a frame that is slow to draw (a million heap
-       * blocks in view) cannot hold the program back; at most half a
-       * second, so that the window still answers */
-      double fill = a->in.attached && a->in.state == PV_IN_RUNNING ? pv_ingest_fill(&a->in) : 0;
-      if (fill > 0.5) {
-         double span = fill > 0.75 ? 0.13 : 0.06;
-         double by_draw = a->last_draw * (fill > 0.75 ? 6 : 3);
-         if (by_draw > span)
-            span = by_draw > 0.5 ? 0.5 : by_draw;
-         double until = pv_now() + span;
-         while (pv_ingest_fill(&a->in) > 0.2 && pv_now() < until
-                && !(a->in.access_limit && a->model.n_access >= a->in.access_limit)) {
-            a->model.now = pv_now();
-            a->model.now_ms = (pv_u32)((a->model.now - a->t_start) * 1000.0) + 1;
-            if (pv_ingest_run(&a->in, &a->model, until) == 0)
-               break;
-         }
-      }
-      if (a->may_sample && a->in.attached && a->in.state == PV_IN_RUNNING)
-         adjust_sampling(a, pv_ingest_fill(&a->in), pv_now());
       pv_ingest_publish_counts(&a->in, &a->model);
       if (a->opts.record_from && !a->rec_started && a->model.n_access >= a->opts.record_from) {
          a->rec_started = 1;          /* --record-from=N: from here on */
@@ -638,7 +651,8 @@ int main(int argc, char **argv)
       double t1 = pv_now();
       if (a->t_first == 0 && a->model.n_access)
          a->t_first = t1;
-      a->ingest_acc += t1 - t0;
+      if (!a->pump.on)
+         a->ingest_acc += t1 - t0;
       set_title(a);
       pv_control_tick(a);
       if (a->in.state == PV_IN_CORRUPT && !a->detached) {
@@ -664,6 +678,7 @@ int main(int argc, char **argv)
             SDL_Delay((Uint32)((next_frame - now) * 1000));
       }
    }
+   pv_pump_stop(a);
    /* the file is complete before the tool hears from us: it (and a script
     * waiting for valgrind) may exit as soon as we let go */
    if (a->opts.print_hash) {
@@ -683,8 +698,11 @@ int main(int argc, char **argv)
    if (a->rec_failed_exit)
       done = 2;
    if (a->opts.stats)
-      fprintf(stderr, "pervert-view: %llu frames, %llu accesses, %llu records bytes %llu\n",
+      fprintf(stderr, "pervert-view: %llu frames, %llu accesses (%llu sampled, %llu not "
+              "analysed, %llu blocks not analysed), %llu records bytes %llu\n",
               (unsigned long long)a->frames, (unsigned long long)a->model.n_access,
+              (unsigned long long)a->model.n_sampled, (unsigned long long)a->sites.skipped,
+              (unsigned long long)a->sites.shed_blocks,
               (unsigned long long)(a->in.bytes / 16), (unsigned long long)a->in.bytes);
    pv_heat_destroy(&a->heat);
    pv_timeline_destroy(&a->tl);

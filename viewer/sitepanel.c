@@ -332,6 +332,12 @@ static void panel(struct pv_app *a)
       pv_text_n(f, x, y, PV_C_FREED, buf, w / f->advance);
       y += f->height;
    }
+   if (a->sites.shed_blocks) {
+      snprintf(buf, sizeof buf, "%s heap blocks allocated while behind: no block card",
+               pv_fmt_count(b1, sizeof b1, (double)a->sites.shed_blocks));
+      pv_text_n(f, x, y, PV_C_FREED, buf, w / f->advance);
+      y += f->height;
+   }
    snprintf(buf, sizeof buf, "%-3s %8s %9s %7s  %s", "#", "accesses", "bytes", "lines", "site");
    pv_text(f, x, y, PV_C_DIM, buf);
    y += f->height;

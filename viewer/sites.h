@@ -53,6 +53,7 @@ struct pv_sites {
    pv_u32  tid;                /* current thread (THREAD records) */
    pv_u64  n_access;           /* accesses seen */
    pv_u64  skipped;            /* ... not analysed (load shedding) */
+   pv_u64  shed_blocks;        /* heap blocks not analysed (load shedding) */
    int     shed;               /* analyse 1 span in 2^shed */
    int     no_shed;            /* --analysis=full */
    pv_u64  span_no;

@@ -83,6 +83,8 @@ int pv_snapshot_take(struct pv_snapshot *s, const struct pv_model *m, pv_u64 eve
    z->regions.r = NULL;
    z->regions.nm = NULL;
    z->heap.b = NULL;
+   z->heap.hs = NULL;                  /* rebuilt on restore */
+   z->heap.hcap = 0;
    memset(&z->stats, 0, sizeof z->stats);
    z->inc = NULL;
    z->inc_n = 0;
@@ -195,6 +197,8 @@ int pv_snapshot_restore(const struct pv_snapshot *s, struct pv_model *m)
       bad = 1;
    for (pv_u32 k = 0; h->b && k < s->npages; k++)
       memcpy(h->b + (size_t)k * PV_SNAP_PAGE, s->pages[k]->b, s->pages[k]->n * sizeof *h->b);
+   if (h->b && pv_heap_reindex(h) != 0)
+      bad = 1;
    h->gen++;
 
    if (pv_stats_init(&m->stats, s->scalars.stats.max_chunks) != 0)

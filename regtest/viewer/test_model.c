@@ -140,6 +140,16 @@ static void test_heap(void)
    for (int i = 100; i < 200; i++)
       want += live[i] != 0;
    check(v.ordered && v.n == want, "visit in order (%d of %d)", v.n, want);
+   /* the address hash rebuilt from the treap (as after a snapshot) finds
+    * the same blocks */
+   check(pv_heap_reindex(&h) == 0, "reindex");
+   int freed_ok = 1;
+   for (int i = 0; i < SLOTS; i += 7)
+      if (live[i]) {
+         freed_ok &= pv_heap_free(&h, 0x100000 + (pv_u64)i * 0x100, 0, 1, 1.0) == 1;
+         live[i] = 0;
+      }
+   check(freed_ok, "frees after a reindex");
    check(pv_heap_free(&h, 0x12345, 0, 1, 1.0) == 0, "free of an unknown address");
    /* freed ring */
    pv_heap_alloc(&h, 0x900000, 4096, 9, 3, PV_ALLOC_CALLOC);
@@ -151,6 +161,50 @@ static void test_heap(void)
    pv_heap_alloc(&h, 0xA00020, 100, 2, 1, 0);
    const struct pv_block *b = pv_heap_find(&h, 0xA00010);
    check(!b, "overlapped block dropped");
+   pv_heap_free_all(&h);
+
+   /* random blocks at random places, missed frees included, against a
+    * brute-force byte map: an allocation drops every block it overlaps */
+   enum { SPAN = 1 << 14 };
+   static pv_u32 owner[SPAN];          /* byte -> allocation number + 1, 0 none */
+   static pv_u64 at[40001], len[40001];
+   pv_heap_init(&h);
+   memset(owner, 0, sizeof owner);
+   int nalloc = 0, mism = 0;
+   for (int it = 0; it < 40000; it++) {
+      pv_u64 a = rnd() % (SPAN - 512), sz = 1 + rnd() % 300;
+      if (rnd() % 3 == 0) {          /* free the block at a live start, if any */
+         pv_u32 o = owner[a];
+         int starts = o && at[o] == a;
+         check(pv_heap_free(&h, 0x200000 + a, 0, 1, 1.0) == starts, "free iff a block starts there");
+         if (starts)
+            for (pv_u64 k = a; k < a + len[o]; k++)
+               owner[k] = 0;
+         continue;
+      }
+      pv_u32 o = (pv_u32)++nalloc;
+      at[o] = a;
+      len[o] = sz;
+      for (pv_u64 k = 0; k < SPAN; k++)      /* blocks it overlaps are gone */
+         if (owner[k] && at[owner[k]] < a + sz && at[owner[k]] + len[owner[k]] > a)
+            owner[k] = 0;
+      for (pv_u64 k = a; k < a + sz; k++)
+         owner[k] = o;
+      pv_heap_alloc(&h, 0x200000 + a, sz, o, 1, PV_ALLOC_MALLOC);
+      if (it % 97 == 0)
+         for (pv_u64 k = 0; k < SPAN; k += 13) {
+            const struct pv_block *fb = pv_heap_find(&h, 0x200000 + k);
+            pv_u32 w = owner[k];
+            if (w ? !fb || fb->stack != w : fb != NULL)
+               mism++;
+         }
+   }
+   check(!mism, "overlapping allocations agree with a byte map (%d mismatches)", mism);
+   pv_u64 nlive = 0;
+   for (pv_u64 k = 0; k < SPAN; k++)
+      nlive += owner[k] && at[owner[k]] == k;
+   check(h.live_count == nlive, "live blocks %llu, byte map %llu",
+         (unsigned long long)h.live_count, (unsigned long long)nlive);
    pv_heap_free_all(&h);
 }
 

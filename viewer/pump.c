@@ -1,0 +1,143 @@
+/* pump.c -- the live viewer's ingest thread (see pump.h). */
+#define _GNU_SOURCE
+#include "pump.h"
+
+#include <time.h>
+
+#include "app.h"
+#include "util.h"
+
+/* Sleep US microseconds without the lock. */
+static void nap(struct pv_pump *p, long us)
+{
+   pthread_mutex_unlock(&p->mu);
+   struct timespec ts = { 0, us * 1000L };
+   nanosleep(&ts, NULL);
+   pthread_mutex_lock(&p->mu);
+}
+
+static void *run(void *arg)
+{
+   struct pv_app *a = arg;
+   struct pv_pump *p = &a->pump;
+   long nap_us = 50;
+   pthread_mutex_lock(&p->mu);
+   while (!p->stop) {
+      if (__atomic_load_n(&p->want, __ATOMIC_ACQUIRE)) {
+         pthread_cond_wait(&p->cv, &p->mu);      /* the main thread's turn */
+         continue;
+      }
+      if (!a->in.attached || a->in.state != PV_IN_RUNNING
+          || (a->in.access_limit && a->model.n_access >= a->in.access_limit)) {
+         nap(p, 1000);
+         continue;
+      }
+      double now = pv_now();
+      if (a->may_sample)
+         pv_pump_adjust_sampling(a, pv_ingest_fill(&a->in), now);
+      a->model.now = now;
+      a->model.now_ms = (pv_u32)((now - a->t_start) * 1000.0) + 1;
+      /* a short slice, so that the main thread never waits long */
+      pv_u64 got = pv_ingest_run(&a->in, &a->model, now + 0.0005);
+      a->ingest_acc += pv_now() - now;
+      if (got) {
+         nap_us = 50;
+         continue;
+      }
+      /* the ring is empty: give its room back, then nap a little longer
+       * each time it stays empty (1 ms at most: a fast program fills a
+       * 4 MiB ring in about two) */
+      pv_ingest_publish_counts(&a->in, &a->model);
+      if (a->in.attached)
+         pv_reader_publish(&a->in.r);
+      nap(p, nap_us);
+      if (nap_us < 1000)
+         nap_us *= 2;
+   }
+   pthread_mutex_unlock(&p->mu);
+   return NULL;
+}
+
+int pv_pump_start(struct pv_app *a)
+{
+   struct pv_pump *p = &a->pump;
+   if (pthread_mutex_init(&p->mu, NULL) != 0)
+      return -1;
+   if (pthread_cond_init(&p->cv, NULL) != 0) {
+      pthread_mutex_destroy(&p->mu);
+      return -1;
+   }
+   p->stop = 0;
+   p->want = 1;                       /* the main thread first */
+   if (pthread_create(&p->th, NULL, run, a) != 0) {
+      pthread_cond_destroy(&p->cv);
+      pthread_mutex_destroy(&p->mu);
+      return -1;
+   }
+   pthread_mutex_lock(&p->mu);
+   __atomic_store_n(&p->want, 0, __ATOMIC_RELEASE);
+   p->on = 1;
+   return 0;
+}
+
+void pv_pump_release(struct pv_app *a)
+{
+   struct pv_pump *p = &a->pump;
+   if (!p->on)
+      return;
+   pthread_cond_broadcast(&p->cv);
+   pthread_mutex_unlock(&p->mu);
+}
+
+void pv_pump_take(struct pv_app *a)
+{
+   struct pv_pump *p = &a->pump;
+   if (!p->on)
+      return;
+   __atomic_store_n(&p->want, 1, __ATOMIC_RELEASE);
+   pthread_mutex_lock(&p->mu);
+   __atomic_store_n(&p->want, 0, __ATOMIC_RELEASE);
+}
+
+void pv_pump_stop(struct pv_app *a)
+{
+   struct pv_pump *p = &a->pump;
+   if (!p->on)
+      return;
+   p->stop = 1;
+   pthread_cond_broadcast(&p->cv);
+   pthread_mutex_unlock(&p->mu);
+   pthread_join(p->th, NULL);
+   pthread_cond_destroy(&p->cv);
+   pthread_mutex_destroy(&p->mu);
+   p->on = 0;
+}
+
+/* FILL is how full the ring was before the last ingest began: what the
+ * program wrote while the viewer was drawing (or, with the pump, while it
+ * was behind).  Over 3/4 (the program may have waited)?  Then update the
+ * model from one access in 8, 16 ... 64 on average (each weighted to stand
+ * for the others; every access is still counted) so that reading gets
+ * cheaper; back towards every access once the ring has stayed nearly
+ * empty for half a second.  (The fill after an ingest says little: the
+ * ingest drains the ring before it stops.) */
+void pv_pump_adjust_sampling(struct pv_app *a, double fill, double now)
+{
+   unsigned *k = &a->in.sample_shift;
+   if (fill > 0.75) {
+      a->calm_since = 0;
+      if (*k < 6 && now - a->sample_at > 0.05) {
+         *k = *k == 0 ? 3 : *k + 1;     /* start at 1/8: a full ring is far behind */
+         a->sample_at = now;
+      }
+   } else if (fill < 0.1) {
+      if (a->calm_since == 0)
+         a->calm_since = now;
+      else if (*k > 0 && now - a->calm_since > 0.5) {
+         (*k)--;
+         a->sample_at = a->calm_since = now;
+      }
+   } else {
+      a->calm_since = 0;
+   }
+}

@@ -1,0 +1,39 @@
+/* pump.h -- the live viewer's ingest thread.
+ *
+ * A frame takes a few milliseconds to draw (more with llvmpipe at full HD)
+ * and a 4 MiB ring holds about two milliseconds of a fast program's
+ * records: a viewer that reads the ring only between frames makes the
+ * program wait at every frame.  The pump reads the ring into the model on
+ * a thread of its own whenever the main thread lets go of the model.
+ *
+ * One lock guards the whole application state (struct pv_app).  The main
+ * thread holds it all the time except while SDL presents a frame (llvmpipe
+ * rasterises then, on its own threads) and while it waits for the next
+ * frame; the pump holds it while it reads a slice of records (at most half
+ * a millisecond) and lets go in between, at once when the main thread
+ * asks.  So the code of the main thread runs exactly as in a viewer with
+ * no thread at all: nothing else changes the model while it looks.
+ *
+ * Used for live windows and --sample=yes (where the picture may differ
+ * from run to run anyway); exact headless pictures keep the single thread,
+ * whose ingest stops at the same record every time. */
+#ifndef PV_VIEW_PUMP_H
+#define PV_VIEW_PUMP_H
+
+struct pv_app;
+
+/* Start the thread (the caller holds nothing; from then on the main thread
+ * holds the lock).  -1 if it cannot start: then the caller ingests itself. */
+int  pv_pump_start(struct pv_app *a);
+/* Main thread: let go of the application state / take it back. */
+void pv_pump_release(struct pv_app *a);
+void pv_pump_take(struct pv_app *a);
+/* Main thread, holding the lock: stop the thread and wait for it.  The
+ * main thread keeps the lock (and needs it no more). */
+void pv_pump_stop(struct pv_app *a);
+
+/* Sampling when behind (both loops): FILL is how full the ring was before
+ * the last ingest; see pump.c. */
+void pv_pump_adjust_sampling(struct pv_app *a, double fill, double now);
+
+#endif
