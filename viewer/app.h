@@ -27,6 +27,9 @@ struct pv_pump {
    pthread_cond_t  cv;
    int             want;          /* the main thread waits for the lock */
    int             stop;
+   double          taken_at;      /* when the main thread took the lock */
+   double          held_acc;      /* seconds it held it (--stats) */
+   double          held_max;      /* ... the longest, since the last stats line */
 };
 
 struct pv_app {

@@ -205,6 +205,17 @@ static void insert(struct pv_heap *h, pv_u32 n, pv_u32 *pred, pv_u32 *succ)
    pv_u32 t = h->root, parent = 0;
    int left = 0;
    *pred = *succ = 0;
+   if (t && !h->maxn) {
+      h->maxn = t;                   /* the rightmost node */
+      while (B[h->maxn].r)
+         h->maxn = B[h->maxn].r;
+   }
+   if (t && B[n].addr >= B[h->maxn].addr) {
+      /* above every block: the right child of the highest, which has
+       * none (no walk down from the root) */
+      *pred = parent = h->maxn;
+      t = 0;
+   }
    while (t) {
       parent = t;
       left = B[n].addr < B[t].addr;
@@ -224,6 +235,8 @@ static void insert(struct pv_heap *h, pv_u32 n, pv_u32 *pred, pv_u32 *succ)
       B[parent].l = n;
    else
       B[parent].r = n;
+   if (!*succ)
+      h->maxn = n;
    while (B[n].p && B[B[n].p].prio < B[n].prio)
       rotate_up(h, n);
 }
@@ -260,6 +273,8 @@ static void drop(struct pv_heap *h, pv_u32 n, long slot)
    if (slot >= 0)
       hash_del(h, (pv_u32)slot);
    cut(h, n);
+   if (h->maxn == n)
+      h->maxn = 0;
    h->live_bytes -= h->b[n].size;
    h->live_count--;
    h->b[n].l = h->free_head;
@@ -356,8 +371,15 @@ const struct pv_freed *pv_heap_find_freed(const struct pv_heap *h, pv_u64 addr)
    return NULL;
 }
 
-static void visit(const struct pv_heap *h, pv_u32 t, pv_u64 lo, pv_u64 hi,
-                  void (*fn)(void *, const struct pv_block *), void *ctx)
+struct visit_ctx {
+   void  (*fn)(void *, const struct pv_block *);
+   void   *ctx;
+   pv_u64  left;                     /* blocks still to visit */
+   pv_u64  resume;                   /* where to go on from, when stopped */
+};
+
+/* Returns 1 when it stopped (the budget ran out) before the end. */
+static int visit(const struct pv_heap *h, pv_u32 t, pv_u64 lo, pv_u64 hi, struct visit_ctx *v)
 {
    while (t) {
       const struct pv_block *b = &h->b[t];
@@ -369,15 +391,31 @@ static void visit(const struct pv_heap *h, pv_u32 t, pv_u64 lo, pv_u64 hi,
          t = b->r;
          continue;
       }
-      if (b->addr > lo)
-         visit(h, b->l, lo, hi, fn, ctx);
-      fn(ctx, b);
+      if (b->addr > lo && visit(h, b->l, lo, hi, v))
+         return 1;
+      if (v->left == 0) {
+         v->resume = b->addr;         /* B is the next; nothing before it overlaps it */
+         return 1;
+      }
+      v->left--;
+      v->fn(v->ctx, b);
       t = b->r;
    }
+   return 0;
 }
 
 void pv_heap_visit(const struct pv_heap *h, pv_u64 lo, pv_u64 hi,
                    void (*fn)(void *ctx, const struct pv_block *b), void *ctx)
 {
-   visit(h, h->root, lo, hi, fn, ctx);
+   struct visit_ctx v = { fn, ctx, ~0ull, hi };
+   visit(h, h->root, lo, hi, &v);
+}
+
+pv_u64 pv_heap_visit_some(const struct pv_heap *h, pv_u64 lo, pv_u64 hi, pv_u64 max,
+                          void (*fn)(void *ctx, const struct pv_block *b), void *ctx)
+{
+   struct visit_ctx v = { fn, ctx, max, hi };
+   if (max == 0)
+      return lo;
+   return visit(h, h->root, lo, hi, &v) ? v.resume : hi;
 }

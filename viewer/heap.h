@@ -31,6 +31,8 @@ struct pv_freed {
 struct pv_heap {
    struct pv_block *b;    /* b[0] is the nil node */
    pv_u32  nb, cap, free_head, root, rng;
+   pv_u32  maxn;          /* the block with the highest address (0: unknown):
+                             allocators mostly hand out rising addresses */
    pv_u32 *hs;            /* start address -> node (0 = empty), linear probing */
    pv_u32  hcap, hshift;  /* its size (a power of two, >= 2 x live) and 64 - log2 */
    pv_u64  live_bytes, live_count, allocs, frees, untracked;
@@ -55,5 +57,10 @@ const struct pv_freed *pv_heap_find_freed(const struct pv_heap *h, pv_u64 addr);
 /* Call FN for every live block overlapping [lo, hi), in address order. */
 void pv_heap_visit(const struct pv_heap *h, pv_u64 lo, pv_u64 hi,
                    void (*fn)(void *ctx, const struct pv_block *b), void *ctx);
+/* The same for the first MAX of them; returns HI when that was all, else
+ * the address to go on from (a later call with [that, HI) visits the rest
+ * of the blocks, as they are then). */
+pv_u64 pv_heap_visit_some(const struct pv_heap *h, pv_u64 lo, pv_u64 hi, pv_u64 max,
+                          void (*fn)(void *ctx, const struct pv_block *b), void *ctx);
 
 #endif

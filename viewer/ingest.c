@@ -61,7 +61,7 @@ pv_u64 pv_ingest_pass_accesses(const pv_u8 *p, size_t *i, size_t stop, pv_u64 pa
       unsigned t0 = p[j], t1 = p[j + 16], t2 = p[j + 32], t3 = p[j + 48];
       if ((t0 | t1 | t2 | t3) > 3u || !t0 || !t1 || !t2 || !t3)
          break;
-      __builtin_prefetch(p + j + 1024);
+      __builtin_prefetch(p + j + 4096);
       s += (t0 == PV_REC_STORE) + (t1 == PV_REC_STORE) + (t2 == PV_REC_STORE) + (t3 == PV_REC_STORE);
       mo += (t0 == PV_REC_MODIFY) + (t1 == PV_REC_MODIFY) + (t2 == PV_REC_MODIFY)
             + (t3 == PV_REC_MODIFY);

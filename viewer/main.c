@@ -257,11 +257,16 @@ static void rates(struct pv_app *a, double now)
    }
    if (a->opts.stats) {
       fprintf(stderr, "pervert-view: %.1f fps (worst frame %.0f ms)  %.2f M acc/s  ring %.0f%%  "
-              "ingest %.0f%%  draw %.0f%%  sampling 1/%u  analysis 1/%u  [%s %s, %dx%d]\n",
+              "ingest %.0f%%  draw %.0f%%  sampling 1/%u  analysis 1/%u  [%s %s, %dx%d]",
               a->fps, a->worst_frame * 1000, a->eps / 1e6, pv_ingest_fill(&a->in) * 100,
               a->ingest_acc / el * 100, a->draw_acc / el * 100, 1u << a->in.sample_shift,
               1u << a->sites.shed, a->renderer_name,
               a->heat.gpu ? "gpu heat" : "cpu heat", a->scr.W, a->scr.H);
+      if (a->pump.on)                 /* the ring is not read while the main thread holds it */
+         fprintf(stderr, "  main thread held the lock %.0f%% (longest %.0f ms)",
+                 a->pump.held_acc / el * 100, a->pump.held_max * 1000);
+      fputc('\n', stderr);
+      a->pump.held_acc = a->pump.held_max = 0;
    a->worst_frame = 0;
    }
    a->ingest_s = a->ingest_acc;
@@ -699,10 +704,12 @@ int main(int argc, char **argv)
       done = 2;
    if (a->opts.stats)
       fprintf(stderr, "pervert-view: %llu frames, %llu accesses (%llu sampled, %llu not "
-              "analysed, %llu blocks not analysed), %llu records bytes %llu\n",
+              "analysed, %llu blocks not analysed), %llu live heap blocks, %llu records "
+              "bytes %llu\n",
               (unsigned long long)a->frames, (unsigned long long)a->model.n_access,
               (unsigned long long)a->model.n_sampled, (unsigned long long)a->sites.skipped,
               (unsigned long long)a->sites.shed_blocks,
+              (unsigned long long)a->model.heap.live_count,
               (unsigned long long)(a->in.bytes / 16), (unsigned long long)a->in.bytes);
    pv_heat_destroy(&a->heat);
    pv_timeline_destroy(&a->tl);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "colors.h"
+#include "pump.h"
 #include "util.h"
 
 #define MAX_OUTLINES 6000
@@ -17,6 +18,19 @@ static void color(SDL_Renderer *r, struct pv_rgb c, Uint8 alpha)
 
 /* ---- the background layer, one texel per cell: unmapped, mapped, and
  *      allocated-but-untouched ------------------------------------------- */
+
+/* Visit the live blocks in [LO, HI) a few thousand at a time; in between,
+ * the ingest thread may read the ring (a view of a million blocks takes
+ * milliseconds to walk, in which a fast program fills the ring). */
+static void visit_yielding(struct pv_app *a, pv_u64 lo, pv_u64 hi,
+                           void (*fn)(void *, const struct pv_block *), void *ctx)
+{
+   while (lo < hi) {
+      lo = pv_heap_visit_some(&a->model.heap, lo, hi, 4096, fn, ctx);
+      if (lo < hi)
+         pv_pump_yield(a);
+   }
+}
 
 struct base_ctx {
    struct pv_app   *a;
@@ -142,7 +156,7 @@ void pv_mapdraw_base(struct pv_app *a, int force)
    struct base_ctx bc = { a, NULL, 0 };
    for (unsigned i = 0; i < m->nvis; i++) {
       bc.v = &m->vis[i];
-      pv_heap_visit(&m->heap, m->vis[i].lo, m->vis[i].hi, base_block, &bc);
+      visit_yielding(a, m->vis[i].lo, m->vis[i].hi, base_block, &bc);
    }
    SDL_UpdateTexture(a->base, NULL, a->basebuf, w * 4);
    /* next time: after 1/15 s, or 8 times what this took (a zoomed-out
@@ -243,7 +257,7 @@ static void draw_outlines(struct pv_app *a)
       struct outline_ctx oc = { a, NULL, 0, PV_C_OUTLINE, 255 };
       for (unsigned i = 0; i < m->nvis; i++) {
          oc.v = &m->vis[i];
-         pv_heap_visit(h, m->vis[i].lo, m->vis[i].hi, outline_block, &oc);
+         visit_yielding(a, m->vis[i].lo, m->vis[i].hi, outline_block, &oc);
       }
       a->ol_n = oc.count;
       a->ol_heap_gen = h->gen;

@@ -76,6 +76,7 @@ int pv_pump_start(struct pv_app *a)
    }
    pthread_mutex_lock(&p->mu);
    __atomic_store_n(&p->want, 0, __ATOMIC_RELEASE);
+   p->taken_at = pv_now();
    p->on = 1;
    return 0;
 }
@@ -85,6 +86,10 @@ void pv_pump_release(struct pv_app *a)
    struct pv_pump *p = &a->pump;
    if (!p->on)
       return;
+   double held = pv_now() - p->taken_at;
+   p->held_acc += held;
+   if (held > p->held_max)
+      p->held_max = held;
    pthread_cond_broadcast(&p->cv);
    pthread_mutex_unlock(&p->mu);
 }
@@ -97,6 +102,17 @@ void pv_pump_take(struct pv_app *a)
    __atomic_store_n(&p->want, 1, __ATOMIC_RELEASE);
    pthread_mutex_lock(&p->mu);
    __atomic_store_n(&p->want, 0, __ATOMIC_RELEASE);
+   p->taken_at = pv_now();
+}
+
+void pv_pump_yield(struct pv_app *a)
+{
+   if (!a->pump.on || !a->in.attached || pv_ingest_fill(&a->in) < 0.25)
+      return;
+   pv_pump_release(a);
+   struct timespec ts = { 0, 200 * 1000L };
+   nanosleep(&ts, NULL);
+   pv_pump_take(a);
 }
 
 void pv_pump_stop(struct pv_app *a)
@@ -126,7 +142,7 @@ void pv_pump_adjust_sampling(struct pv_app *a, double fill, double now)
    unsigned *k = &a->in.sample_shift;
    if (fill > 0.75) {
       a->calm_since = 0;
-      if (*k < 6 && now - a->sample_at > 0.05) {
+      if (*k < 6 && now - a->sample_at > 0.02) {
          *k = *k == 0 ? 3 : *k + 1;     /* start at 1/8: a full ring is far behind */
          a->sample_at = now;
       }

@@ -28,6 +28,9 @@ int  pv_pump_start(struct pv_app *a);
 /* Main thread: let go of the application state / take it back. */
 void pv_pump_release(struct pv_app *a);
 void pv_pump_take(struct pv_app *a);
+/* Main thread, in the middle of a long walk over the model: if the ring is
+ * filling up, let the pump read a slice (the model may change meanwhile). */
+void pv_pump_yield(struct pv_app *a);
 /* Main thread, holding the lock: stop the thread and wait for it.  The
  * main thread keeps the lock (and needs it no more). */
 void pv_pump_stop(struct pv_app *a);

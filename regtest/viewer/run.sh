@@ -420,7 +420,7 @@ run_vg() {
 }
 
 for t in vg-seqwrite vg-readpass vg-decay vg-free vg-hover vg-close-midrun vg-control-keys \
-         vg-control-marks vg-no-display; do
+         vg-control-marks vg-no-display vg-pump-counts; do
    want "$t" || continue
    if [ $have_tool = 0 ]; then skp "$t" "the tool is not built"; continue; fi
    msg=
@@ -466,6 +466,24 @@ for t in vg-seqwrite vg-readpass vg-decay vg-free vg-hover vg-close-midrun vg-co
          [ -z "$msg" ] && near "$pa" "215 220 232" 60 && msg="freed block still outlined ($pa)"
          [ -z "$msg" ] && near "$pa" "255 140 40" 60 && msg="freed block still fading ($pa)"
       fi
+      ;;
+   vg-pump-counts)
+      # the window's way of reading (--sample=yes: the ingest thread, sampling
+      # when behind) still counts every access and follows every block: the
+      # viewer's totals at the end are the tool's
+      timeout 120 env VALGRIND_LIB=$build/vglib PERVERT_BINDIR=$build "$vg" --tool=pervert \
+         --viewer="$view --sample=yes --stats --screenshot=$tmp/$t.png --screenshot-after=1000000000000" \
+         "$build/demos/leak" 300000 > "$tmp/$t.out" 2> "$tmp/$t.err"
+      grep -q "^leak n=300000 leaked=150000 " "$tmp/$t.out" || msg="program output wrong"
+      tool_acc=$(awk '/pervert: accesses:/ { gsub(",", ""); for (i = 1; i <= NF; i++) if ($i ~ /^(loads|stores|modifies)$/) s += $(i - 1); print s }' "$tmp/$t.err")
+      tool_live=$(awk '/pervert: heap:/ { gsub(",", ""); for (i = 1; i <= NF; i++) if ($i == "blocks" && $(i + 1) == "live") print $(i - 1) }' "$tmp/$t.err")
+      view_acc=$(sed -n 's/^pervert-view: [0-9]* frames, \([0-9]*\) accesses .*/\1/p' "$tmp/$t.err")
+      view_live=$(sed -n 's/.* \([0-9]*\) live heap blocks.*/\1/p' "$tmp/$t.err")
+      [ -z "$msg" ] && ! grep -q "main thread held the lock" "$tmp/$t.err" && msg="the ingest thread did not run"
+      [ -z "$msg" ] && { [ -n "$tool_acc" ] && [ "$tool_acc" = "$view_acc" ]; } ||
+         msg=${msg:-"viewer counted '$view_acc' accesses, the tool '$tool_acc'"}
+      [ -z "$msg" ] && { [ -n "$tool_live" ] && [ "$tool_live" = "$view_live" ] && [ "$tool_live" -gt 150000 ]; } ||
+         msg=${msg:-"viewer has '$view_live' live blocks, the tool '$tool_live'"}
       ;;
    vg-hover)
       rm -f "$tmp/$t.addr"
