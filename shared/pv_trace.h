@@ -50,9 +50,17 @@ enum pv_trace_codec {
    PV_CODEC_COLS    = 1,   /* columns; addresses as deltas from the previous access */
    PV_CODEC_SITE    = 2,   /* columns; addresses as deltas per code site */
    PV_CODEC_STRIDE  = 3,   /* columns; per site: address - (last + last stride) */
+   PV_CODEC_PREDICT = 4,   /* a flag byte per record: which of the predicted
+                              site, op and address missed; only the misses */
    PV_CODEC_COUNT
 };
-#define PV_TRACE_DEFAULT_CODEC PV_CODEC_SITE
+/* codec PREDICT's flag byte: an access's bits of what was not predicted,
+ * or OTHER for a record that is not an access */
+#define PV_PREDICT_SITE  1u
+#define PV_PREDICT_OP    2u
+#define PV_PREDICT_ADDR  4u
+#define PV_PREDICT_OTHER 8u
+#define PV_TRACE_DEFAULT_CODEC PV_CODEC_PREDICT
 /* zstd level: 1 costs a recording program about half what level 3 did
  * (bench/record-overhead) for ~7 % more bytes; negative: zstd's fast levels */
 #define PV_TRACE_DEFAULT_LEVEL 1

@@ -64,11 +64,12 @@ pv_u32 pv_trace_crc32(pv_u32 crc, const void *p, size_t n)
  * other record to 1 + its length */
 size_t pv_trace_encode_bound(size_t n)
 {
-   return 16 + 2 * n;
+   return 24 + 2 * n;
 }
 
 #define SITE_SLOTS 16384u
-struct site_slot { pv_u64 last; pv_u64 stride; };
+/* as in pv_trace_write.c */
+struct site_slot { pv_u64 last; pv_u64 stride; pv_u32 succ; pv_u32 key; };
 
 static pv_u32 get32(const pv_u8 *p) { pv_u32 v; memcpy(&v, p, 4); return v; }
 static pv_u64 get64(const pv_u8 *p) { pv_u64 v; memcpy(&v, p, 8); return v; }
@@ -93,9 +94,104 @@ static inline int get_varint(const pv_u8 **p, const pv_u8 *end, pv_u64 *v)
    return -1;
 }
 
+/* a record that is not an access, from *VQ (before VE) to *O (before OE):
+ * 0, or -1 if it is not a valid one or does not fit */
+static inline int dec_other(const pv_u8 **vq, const pv_u8 *ve, pv_u8 **o, pv_u8 *oe)
+{
+   if (ve - *vq < 8)
+      return -1;
+   pv_u64 h = get64(*vq);
+   unsigned type = PV_HDR_TYPE(h);
+   size_t len = PV_HDR_N16(h) * 8u;
+   unsigned min = pv_rec_min_bytes(type);
+   if (PV_IS_ACCESS(type) || type == PV_REC_PAD || min == 0 || len < min ||
+       len > (size_t)(ve - *vq) || len > (size_t)(oe - *o))
+      return -1;
+   memcpy(*o, *vq, len);
+   *o += len;
+   *vq += len;
+   return 0;
+}
+
+/* codec PREDICT (PROTOCOL.txt section 14, pv_trace_write.c's
+ * enc_accesses_predict) */
+static int decode_predict(const pv_u8 *x, size_t xn, pv_u8 *out, size_t rawn, pv_u64 nrec)
+{
+   if (xn < 20)
+      return -1;
+   pv_u64 n = get32(x), sl = get32(x + 4), ol = get32(x + 8), al = get32(x + 12),
+          vl = get32(x + 16);
+   if (n != nrec || 20 + n + sl + ol + al + vl != xn)
+      return -1;
+   const pv_u8 *fl = x + 20, *sq = fl + n, *se = sq + sl, *oq = se, *oqe = oq + ol,
+               *aq = oqe, *ae = aq + al, *vq = ae, *ve = vq + vl;
+   struct site_slot *slot = calloc(SITE_SLOTS, sizeof *slot);
+   if (!slot)
+      return -1;
+   pv_u8 *o = out, *oe = out + rawn;
+   pv_u32 prev = 0;
+   int rc = -1;
+   for (pv_u64 k = 0; k < n; k++) {
+      unsigned f = fl[k];
+      if (f == PV_PREDICT_OTHER) {
+         if (dec_other(&vq, ve, &o, oe) != 0)
+            goto out;
+         continue;
+      }
+      if (f >= PV_PREDICT_OTHER || oe - o < 16)
+         goto out;
+      struct site_slot *ps = &slot[prev & (SITE_SLOTS - 1)];
+      pv_u32 site = ps->succ;
+      if (f & PV_PREDICT_SITE) {
+         pv_u64 v;
+         if (get_varint(&sq, se, &v) || v > 0xFFFFFFFFu)
+            goto out;
+         site = (pv_u32)v;
+         ps->succ = site;
+      }
+      struct site_slot *s = &slot[site & (SITE_SLOTS - 1)];
+      if (f & PV_PREDICT_OP) {
+         if (oq >= oqe)
+            goto out;
+         unsigned op = *oq++, type = op & 3, sc = op >> 2;
+         pv_u64 sz;
+         if (type == 0 || sc > 16)
+            goto out;
+         if (sc)
+            sz = 1u << (sc - 1);
+         else if (get_varint(&oq, oqe, &sz) || sz > 0xFFFF)
+            goto out;
+         s->key = (pv_u32)PV_HDR(type, 0, sz, 0);
+      } else if (s->key == 0) {
+         goto out;                          /* no access of this slot yet */
+      }
+      pv_u64 last = s->last, addr = last + s->stride;
+      if (f & PV_PREDICT_ADDR) {
+         pv_u64 z;
+         if (get_varint(&aq, ae, &z))
+            goto out;
+         addr += (z >> 1) ^ (pv_u64)-(pv_s64)(z & 1);   /* un-zigzag */
+      }
+      s->stride = addr - last;
+      s->last = addr;
+      pv_u64 h = (pv_u64)s->key | (pv_u64)site << 32;
+      memcpy(o, &h, 8);
+      memcpy(o + 8, &addr, 8);
+      o += 16;
+      prev = site;
+   }
+   if (o == oe && sq == se && oq == oqe && aq == ae && vq == ve)
+      rc = 0;
+out:
+   free(slot);
+   return rc;
+}
+
 int pv_trace_decode(int codec, const pv_u8 *x, size_t xn, pv_u8 *out,
                     size_t rawn, pv_u64 nrec)
 {
+   if (codec == PV_CODEC_PREDICT)
+      return decode_predict(x, xn, out, rawn, nrec);
    if (codec == PV_CODEC_RAW) {
       if (xn != rawn)
          return -1;
@@ -133,18 +229,8 @@ int pv_trace_decode(int codec, const pv_u8 *x, size_t xn, pv_u8 *out,
    for (pv_u64 k = 0; k < n; k++) {
       unsigned op = ops[k];
       if (op == 0) {
-         if (ve - vq < 8)
+         if (dec_other(&vq, ve, &o, oe) != 0)
             goto out;
-         pv_u64 h = get64(vq);
-         unsigned type = PV_HDR_TYPE(h);
-         size_t len = PV_HDR_N16(h) * 8u;
-         unsigned min = pv_rec_min_bytes(type);
-         if (PV_IS_ACCESS(type) || type == PV_REC_PAD || min == 0 || len < min ||
-             len > (size_t)(ve - vq) || len > (size_t)(oe - o))
-            goto out;
-         memcpy(o, vq, len);
-         o += len;
-         vq += len;
          continue;
       }
       unsigned type = op & 3, sc = op >> 2;
