@@ -54,12 +54,18 @@ enum pv_trace_codec {
                               site, op and address missed; only the misses */
    PV_CODEC_COUNT
 };
-/* codec PREDICT's flag byte: an access's bits of what was not predicted,
- * or OTHER for a record that is not an access */
-#define PV_PREDICT_SITE  1u
-#define PV_PREDICT_OP    2u
-#define PV_PREDICT_ADDR  4u
-#define PV_PREDICT_OTHER 8u
+/* codec PREDICT's flag byte, one per record: OTHER for a record that is
+ * not an access; for an access
+ *   bits 0..1  the site: 0 predicted, 1 in 2 bytes, 2 in 4 bytes (S column)
+ *   bit 2      OP: the op was not predicted (O column)
+ *   bit 3      OTHERADDR: the address is the other prediction (bits 4..7 0)
+ *   bits 4..7  0: the address is the preferred prediction (or the other
+ *              one); 1..8: that many bytes of its difference from the
+ *              preferred one, zigzag, little-endian (A column) */
+#define PV_PREDICT_OTHER     3u
+#define PV_PREDICT_OP        4u
+#define PV_PREDICT_OTHERADDR 8u
+#define PV_PREDICT_LEN_SHIFT 4
 #define PV_TRACE_DEFAULT_CODEC PV_CODEC_PREDICT
 /* zstd level: 1 costs a recording program about half what level 3 did
  * (bench/record-overhead) for ~7 % more bytes; negative: zstd's fast levels */

@@ -69,7 +69,9 @@ size_t pv_trace_encode_bound(size_t n)
 
 #define SITE_SLOTS 16384u
 /* as in pv_trace_write.c */
-struct site_slot { pv_u64 last; pv_u64 stride; pv_u32 succ; pv_u32 key; };
+struct site_slot { pv_u64 last, stride, rel; pv_u32 succ, key; };
+#define KEY_MASK 0xFFFF00FFu
+#define PREF_BIT 0x100u
 
 static pv_u32 get32(const pv_u8 *p) { pv_u32 v; memcpy(&v, p, 4); return v; }
 static pv_u64 get64(const pv_u8 *p) { pv_u64 v; memcpy(&v, p, 8); return v; }
@@ -130,6 +132,7 @@ static int decode_predict(const pv_u8 *x, size_t xn, pv_u8 *out, size_t rawn, pv
       return -1;
    pv_u8 *o = out, *oe = out + rawn;
    pv_u32 prev = 0;
+   pv_u64 prev_addr = 0;
    int rc = -1;
    for (pv_u64 k = 0; k < n; k++) {
       unsigned f = fl[k];
@@ -138,18 +141,20 @@ static int decode_predict(const pv_u8 *x, size_t xn, pv_u8 *out, size_t rawn, pv
             goto out;
          continue;
       }
-      if (f >= PV_PREDICT_OTHER || oe - o < 16)
+      unsigned sst = f & 3, len = f >> PV_PREDICT_LEN_SHIFT;
+      if (sst == 3 || len > 8 || (len && (f & PV_PREDICT_OTHERADDR)) || oe - o < 16)
          goto out;
       struct site_slot *ps = &slot[prev & (SITE_SLOTS - 1)];
       pv_u32 site = ps->succ;
-      if (f & PV_PREDICT_SITE) {
-         pv_u64 v;
-         if (get_varint(&sq, se, &v) || v > 0xFFFFFFFFu)
+      if (sst) {
+         if ((size_t)(se - sq) < 2 * sst)
             goto out;
-         site = (pv_u32)v;
+         site = sst == 1 ? (pv_u32)(sq[0] | sq[1] << 8) : get32(sq);
+         sq += 2 * sst;
          ps->succ = site;
       }
       struct site_slot *s = &slot[site & (SITE_SLOTS - 1)];
+      pv_u32 kp = s->key;
       if (f & PV_PREDICT_OP) {
          if (oq >= oqe)
             goto out;
@@ -161,20 +166,32 @@ static int decode_predict(const pv_u8 *x, size_t xn, pv_u8 *out, size_t rawn, pv
             sz = 1u << (sc - 1);
          else if (get_varint(&oq, oqe, &sz) || sz > 0xFFFF)
             goto out;
-         s->key = (pv_u32)PV_HDR(type, 0, sz, 0);
-      } else if (s->key == 0) {
+         kp = (pv_u32)PV_HDR(type, 0, sz, 0) | (kp & PREF_BIT);
+      } else if ((kp & KEY_MASK) == 0) {
          goto out;                          /* no access of this slot yet */
       }
-      pv_u64 last = s->last, addr = last + s->stride;
-      if (f & PV_PREDICT_ADDR) {
-         pv_u64 z;
-         if (get_varint(&aq, ae, &z))
-            goto out;
-         addr += (z >> 1) ^ (pv_u64)-(pv_s64)(z & 1);   /* un-zigzag */
+      pv_u64 last = s->last, p1 = last + s->stride, p2 = prev_addr + s->rel, addr;
+      int pref = (kp & PREF_BIT) != 0;
+      if (f & PV_PREDICT_OTHERADDR) {
+         addr = pref ? p1 : p2;
+         kp ^= PREF_BIT;
+      } else {
+         addr = pref ? p2 : p1;
+         if (len) {
+            if ((size_t)(ae - aq) < len)
+               goto out;
+            pv_u64 z = 0;
+            memcpy(&z, aq, len);             /* little-endian */
+            aq += len;
+            addr += (z >> 1) ^ (pv_u64)-(pv_s64)(z & 1);   /* un-zigzag */
+         }
       }
+      s->key = kp;
       s->stride = addr - last;
       s->last = addr;
-      pv_u64 h = (pv_u64)s->key | (pv_u64)site << 32;
+      s->rel = addr - prev_addr;
+      prev_addr = addr;
+      pv_u64 h = (pv_u64)(kp & KEY_MASK) | (pv_u64)site << 32;
       memcpy(o, &h, 8);
       memcpy(o + 8, &addr, 8);
       o += 16;

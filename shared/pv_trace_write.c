@@ -47,11 +47,13 @@ static void put64(pv_u8 *p, pv_u64 v) { memcpy(p, &v, 8); }
 #define SITE_SLOTS 16384u          /* per-site predictor slots (site & mask) */
 
 /* A site slot: codecs SITE and STRIDE use last (and stride); PREDICT all:
- * succ is the site that followed this slot's site last time, key the
- * type and size (header bits 0..7 and 16..31) of its last access. */
-struct site_slot { pv_u64 last; pv_u64 stride; pv_u32 succ; pv_u32 key; };
+ * rel is the address's offset from the previous access's, succ the site
+ * that followed this slot's site last time, key the type and size (header
+ * bits 0..7 and 16..31) of its last access and PREF_BIT. */
+struct site_slot { pv_u64 last, stride, rel; pv_u32 succ, key; };
 
-#define KEY_MASK 0xFFFF00FFull     /* type and size of an access header */
+#define KEY_MASK 0xFFFF00FFu       /* type and size of an access header */
+#define PREF_BIT 0x100u            /* in key: PREDICT prefers the offset */
 
 /* One chunk's columns as they are built, record by record (the writer's
  * and pv_trace_encode's).  Codecs 1..3: ops, sites, addrs (sizes and
@@ -62,7 +64,7 @@ struct enc {
    pv_u8   *ops, *sites, *opc, *addrs, *var;
    size_t   nrec, sl, ol, al, vl;
    struct site_slot *slot;
-   pv_u64   prev;                /* COLS: the previous address */
+   pv_u64   prev;                /* COLS, PREDICT: the previous address */
    pv_u32   prev_site;           /* PREDICT: the previous access's site */
    pv_u32   used;                /* the slots touched are <= the next 2^k - 1 */
 };
@@ -73,9 +75,9 @@ static int enc_alloc(struct enc *e, size_t raw)
    /* at most raw/8 records, raw/16 accesses of at most 5 bytes of site,
     * 1 + 3 of op and size, 3 + 10 of size and address */
    e->ops = malloc(raw / 8 + 1);
-   e->sites = malloc(raw / 16 * 5 + 1);
-   e->opc = malloc(raw / 16 * 4 + 1);
-   e->addrs = malloc(raw / 16 * 13 + 1);
+   e->sites = malloc(raw / 16 * 5 + 8);     /* + 8: PREDICT writes 4 and 8 */
+   e->opc = malloc(raw / 16 * 4 + 1);       /* bytes at the end of the column */
+   e->addrs = malloc(raw / 16 * 13 + 8);
    e->var = malloc(raw + 1);
    e->slot = calloc(SITE_SLOTS, sizeof *e->slot);
    return e->ops && e->sites && e->opc && e->addrs && e->var && e->slot ? 0 : -1;
@@ -204,17 +206,25 @@ static size_t enc_accesses_cols(struct enc *e, const pv_u8 *p, size_t lim)
    return i;
 }
 
-/* Codec PREDICT: the same.  Per access one flag byte says which of three
+/* Codec PREDICT: the same.  Per access one flag byte says which
  * predictions missed; only the misses are written to the other columns:
  *   site     the successor of the previous access's site (its slot's succ)
  *   op       the type and size of the site's last access (its slot's key)
- *   address  the site's last address + its last stride */
+ *   address  one of two: the site's last address + its last stride, or
+ *            the previous access's address + the site's offset from its
+ *            previous access last time (fields of one object); the slot
+ *            prefers the one that hit last (PREF_BIT).
+ * Written without branches on the predictions' outcomes (they are random
+ * in pointer chasing): a missed site and address are stored always, their
+ * column advanced by their length, 0 when predicted; the lengths are in
+ * the flag byte (pv_trace.h). */
 static size_t enc_accesses_predict(struct enc *e, const pv_u8 *p, size_t lim)
 {
    pv_u8 *fq = e->ops + e->nrec, *sq = e->sites + e->sl, *oq = e->opc + e->ol,
          *aq = e->addrs + e->al;
    struct site_slot *slot = e->slot;
    pv_u32 prev = e->prev_site, used = e->used;
+   pv_u64 prev_addr = e->prev;
    size_t i = 0;
    while (i + 16 <= lim) {
       pv_u64 h, addr;
@@ -225,29 +235,37 @@ static size_t enc_accesses_predict(struct enc *e, const pv_u8 *p, size_t lim)
       memcpy(&addr, p + i + 8, 8);
       pv_u32 site = PV_HDR_A32(h), key = (pv_u32)(h & KEY_MASK);
       struct site_slot *ps = &slot[prev & (SITE_SLOTS - 1)];
-      unsigned f = 0;
-      if (ps->succ != site) {
-         f = PV_PREDICT_SITE;
-         ps->succ = site;
-         sq = put_varint(sq, site);
-      }
+      /* site: 0 predicted, 1 two bytes, 2 four bytes */
+      unsigned f = (ps->succ != site) * (1u + (site > 0xFFFF));
+      ps->succ = site;
+      memcpy(sq, &site, 4);
+      sq += 2 * f;
       struct site_slot *s = &slot[site & (SITE_SLOTS - 1)];
-      if (s->key != key) {
+      pv_u32 kp = s->key;
+      if (__builtin_expect((kp & KEY_MASK) != key, 0)) {
          unsigned sz = PV_HDR_N16(h), sc = size_code(sz);
          f |= PV_PREDICT_OP;
-         s->key = key;
+         kp = key | (kp & PREF_BIT);
          *oq++ = (pv_u8)(type | sc << 2);
          if (!sc)
             oq = put_varint(oq, sz);
       }
-      pv_u64 last = s->last, pred = last + s->stride;
-      if (addr != pred) {
-         f |= PV_PREDICT_ADDR;
-         aq = put_varint(aq, zigzag(addr - pred));
-      }
+      pv_u64 last = s->last, p1 = last + s->stride, p2 = prev_addr + s->rel;
+      int pref = (kp & PREF_BIT) != 0;
+      pv_u64 pa = pref ? p2 : p1, pb = pref ? p1 : p2;
+      unsigned miss_a = addr != pa, other = miss_a & (addr == pb);
+      unsigned miss = miss_a & !other;
+      kp ^= other * PREF_BIT;
+      pv_u64 z = zigzag(addr - pa);
+      unsigned len = ((71u - (unsigned)__builtin_clzll(z | 1)) >> 3) * miss;   /* 0..8 */
+      memcpy(aq, &z, 8);
+      aq += len;
+      s->key = kp;
       s->stride = addr - last;
       s->last = addr;
-      *fq++ = (pv_u8)f;
+      s->rel = addr - prev_addr;
+      prev_addr = addr;
+      *fq++ = (pv_u8)(f | other * PV_PREDICT_OTHERADDR | len << PV_PREDICT_LEN_SHIFT);
       used |= site;
       prev = site;
       i += 16;
@@ -257,6 +275,7 @@ static size_t enc_accesses_predict(struct enc *e, const pv_u8 *p, size_t lim)
    e->ol = (size_t)(oq - e->opc);
    e->al = (size_t)(aq - e->addrs);
    e->prev_site = prev;
+   e->prev = prev_addr;
    e->used = used & (SITE_SLOTS - 1);
    return i;
 }
