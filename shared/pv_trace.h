@@ -69,7 +69,7 @@ enum pv_trace_codec {
 #define PV_TRACE_DEFAULT_CODEC PV_CODEC_PREDICT
 /* zstd level: 1 costs a recording program about half what level 3 did
  * (bench/record-overhead) for ~7 % more bytes; negative: zstd's fast levels */
-#define PV_TRACE_DEFAULT_LEVEL 1
+#define PV_TRACE_DEFAULT_LEVEL (-2)
 
 /* footer flags */
 #define PV_TRACE_F_EXIT   1u      /* the stream ended with its EXIT record */

@@ -47,18 +47,22 @@ static void put64(pv_u8 *p, pv_u64 v) { memcpy(p, &v, 8); }
 #define SITE_SLOTS 16384u          /* per-site predictor slots (site & mask) */
 
 /* A site slot: codecs SITE and STRIDE use last (and stride); PREDICT all:
- * rel is the address's offset from the previous access's, succ the site
- * that followed this slot's site last time, key the type and size (header
- * bits 0..7 and 16..31) of its last access and PREF_BIT. */
-struct site_slot { pv_u64 last, stride, rel; pv_u32 succ, key; };
+ * succ is the site that followed this slot's site last time; key the
+ * type and size (header bits 0..7 and 16..31) of its last access, and
+ * PREF_BIT; rel its address's offset from the previous access's (32 bits,
+ * sign-extended); flag its flag byte without the site bits. */
+struct site_slot { pv_u64 last, stride; pv_u32 succ, key; pv_s32 rel; pv_u8 flag; };
 
 #define KEY_MASK 0xFFFF00FFu       /* type and size of an access header */
 #define PREF_BIT 0x100u            /* in key: PREDICT prefers the offset */
+#define FLAG_REPEAT 0xFFu          /* PREDICT: in ops, a repeat bit 1 (no flag
+                                      byte is 0xFF: lengths are <= 8) */
 
 /* One chunk's columns as they are built, record by record (the writer's
  * and pv_trace_encode's).  Codecs 1..3: ops, sites, addrs (sizes and
- * addresses), var; PREDICT: ops holds the flags, opc the missed ops (and
- * sizes). */
+ * addresses), var; PREDICT: ops the flag bytes or FLAG_REPEAT (enc_put
+ * makes them the repeat bits and the flags not repeated), opc the missed
+ * ops (and sizes). */
 struct enc {
    int      codec;
    pv_u8   *ops, *sites, *opc, *addrs, *var;
@@ -108,30 +112,56 @@ static void enc_reset(struct enc *e)
    e->used = 0;
 }
 
-/* the encoded size and layout (pv_trace_encode's output) */
-static size_t enc_hdr(const struct enc *e)
-{
-   return e->codec == PV_CODEC_PREDICT ? 20 : 16;
-}
+/* the encoded size (PREDICT: at most) */
 static size_t enc_size(const struct enc *e)
 {
-   return enc_hdr(e) + e->nrec + e->sl + e->ol + e->al + e->vl;
+   if (e->codec == PV_CODEC_PREDICT)
+      return 24 + (e->nrec + 7) / 8 + e->nrec + e->sl + e->ol + e->al + e->vl;
+   return 16 + e->nrec + e->sl + e->al + e->vl;
 }
-static void enc_put(const struct enc *e, pv_u8 *x)
+
+/* the encoding (pv_trace_encode's output) at X; its size */
+static size_t enc_put(const struct enc *e, pv_u8 *x)
 {
+   pv_u8 *x0 = x;
    put32(x, (pv_u32)e->nrec);
-   put32(x + 4, (pv_u32)e->sl);
    if (e->codec == PV_CODEC_PREDICT) {
-      put32(x + 8, (pv_u32)e->ol);
-      put32(x + 12, (pv_u32)e->al);
-      put32(x + 16, (pv_u32)e->vl);
+      /* the repeat bits (record k: bit k % 8 of byte k / 8), then the
+       * flags not repeated */
+      size_t nb = (e->nrec + 7) / 8;
+      pv_u8 *bits = x + 24, *fq = bits + nb;
+      const pv_u8 *t = e->ops;
+      for (size_t k = 0; k < nb; k++) {
+         unsigned b = 0, m = e->nrec - 8 * k < 8 ? (unsigned)(e->nrec - 8 * k) : 8;
+         pv_u64 w8;
+         if (m == 8 && (memcpy(&w8, t, 8), w8 == ~0ull)) {
+            bits[k] = 0xFF;                    /* 8 repeats (loops) */
+            t += 8;
+            continue;
+         }
+         for (unsigned j = 0; j < m; j++) {
+            unsigned r = t[j] == FLAG_REPEAT;
+            b |= r << j;
+            *fq = t[j];
+            fq += !r;
+         }
+         bits[k] = (pv_u8)b;
+         t += m;
+      }
+      put32(x + 4, (pv_u32)(fq - (bits + nb)));
+      put32(x + 8, (pv_u32)e->sl);
+      put32(x + 12, (pv_u32)e->ol);
+      put32(x + 16, (pv_u32)e->al);
+      put32(x + 20, (pv_u32)e->vl);
+      x = fq;
    } else {
+      put32(x + 4, (pv_u32)e->sl);
       put32(x + 8, (pv_u32)e->al);
       put32(x + 12, (pv_u32)e->vl);
+      x += 16;
+      memcpy(x, e->ops, e->nrec);
+      x += e->nrec;
    }
-   x += enc_hdr(e);
-   memcpy(x, e->ops, e->nrec);
-   x += e->nrec;
    memcpy(x, e->sites, e->sl);
    x += e->sl;
    memcpy(x, e->opc, e->ol);
@@ -139,6 +169,7 @@ static void enc_put(const struct enc *e, pv_u8 *x)
    memcpy(x, e->addrs, e->al);
    x += e->al;
    memcpy(x, e->var, e->vl);
+   return (size_t)(x - x0) + e->vl;
 }
 
 /* a record that is not an access (LEN bytes): whole, in the V column */
@@ -206,7 +237,7 @@ static size_t enc_accesses_cols(struct enc *e, const pv_u8 *p, size_t lim)
    return i;
 }
 
-/* Codec PREDICT: the same.  Per access one flag byte says which
+/* Codec PREDICT: the same.  Per access a flag byte says which
  * predictions missed; only the misses are written to the other columns:
  *   site     the successor of the previous access's site (its slot's succ)
  *   op       the type and size of the site's last access (its slot's key)
@@ -214,27 +245,32 @@ static size_t enc_accesses_cols(struct enc *e, const pv_u8 *p, size_t lim)
  *            the previous access's address + the site's offset from its
  *            previous access last time (fields of one object); the slot
  *            prefers the one that hit last (PREF_BIT).
+ * and a repeat bit says that the site was predicted and its flag byte is
+ * the one it had last time (then the flag byte is left out).
  * Written without branches on the predictions' outcomes (they are random
  * in pointer chasing): a missed site and address are stored always, their
  * column advanced by their length, 0 when predicted; the lengths are in
  * the flag byte (pv_trace.h). */
 static size_t enc_accesses_predict(struct enc *e, const pv_u8 *p, size_t lim)
 {
-   pv_u8 *fq = e->ops + e->nrec, *sq = e->sites + e->sl, *oq = e->opc + e->ol,
-         *aq = e->addrs + e->al;
-   struct site_slot *slot = e->slot;
-   pv_u32 prev = e->prev_site, used = e->used;
+   /* few variables carried from one record to the next: the compiler
+    * keeps some of the others on the stack, which costs little unless they
+    * change (then each record waits for the last one's store) */
+   pv_u8 *fq = e->ops + e->nrec, *sq = e->sites + e->sl, *aq = e->addrs + e->al;
+   struct site_slot *slot = e->slot, *ps = &slot[e->prev_site & (SITE_SLOTS - 1)];
    pv_u64 prev_addr = e->prev;
-   size_t i = 0;
-   while (i + 16 <= lim) {
+   pv_u32 site = e->prev_site;
+   size_t k, n = lim / 16;
+   for (k = 0; k < n; k++) {
+      const pv_u8 *q = p + 16 * k;
       pv_u64 h, addr;
-      memcpy(&h, p + i, 8);
+      memcpy(&h, q, 8);
       unsigned type = PV_HDR_TYPE(h);
       if (!PV_IS_ACCESS(type))
          break;
-      memcpy(&addr, p + i + 8, 8);
-      pv_u32 site = PV_HDR_A32(h), key = (pv_u32)(h & KEY_MASK);
-      struct site_slot *ps = &slot[prev & (SITE_SLOTS - 1)];
+      memcpy(&addr, q + 8, 8);
+      site = PV_HDR_A32(h);
+      pv_u32 key = (pv_u32)(h & KEY_MASK);
       /* site: 0 predicted, 1 two bytes, 2 four bytes */
       unsigned f = (ps->succ != site) * (1u + (site > 0xFFFF));
       ps->succ = site;
@@ -243,14 +279,18 @@ static size_t enc_accesses_predict(struct enc *e, const pv_u8 *p, size_t lim)
       struct site_slot *s = &slot[site & (SITE_SLOTS - 1)];
       pv_u32 kp = s->key;
       if (__builtin_expect((kp & KEY_MASK) != key, 0)) {
+         /* (always at a slot's first access in the chunk) */
          unsigned sz = PV_HDR_N16(h), sc = size_code(sz);
          f |= PV_PREDICT_OP;
          kp = key | (kp & PREF_BIT);
+         pv_u8 *oq = e->opc + e->ol;
          *oq++ = (pv_u8)(type | sc << 2);
          if (!sc)
             oq = put_varint(oq, sz);
+         e->ol = (size_t)(oq - e->opc);
+         e->used |= site & (SITE_SLOTS - 1);
       }
-      pv_u64 last = s->last, p1 = last + s->stride, p2 = prev_addr + s->rel;
+      pv_u64 last = s->last, p1 = last + s->stride, p2 = prev_addr + (pv_u64)(pv_s64)s->rel;
       int pref = (kp & PREF_BIT) != 0;
       pv_u64 pa = pref ? p2 : p1, pb = pref ? p1 : p2;
       unsigned miss_a = addr != pa, other = miss_a & (addr == pb);
@@ -260,23 +300,23 @@ static size_t enc_accesses_predict(struct enc *e, const pv_u8 *p, size_t lim)
       unsigned len = ((71u - (unsigned)__builtin_clzll(z | 1)) >> 3) * miss;   /* 0..8 */
       memcpy(aq, &z, 8);
       aq += len;
+      f |= other * PV_PREDICT_OTHERADDR | len << PV_PREDICT_LEN_SHIFT;
+      /* the flag byte, or REPEAT (enc_put makes it a bit) */
+      fq[k] = f == s->flag ? FLAG_REPEAT : (pv_u8)f;   /* (flag: no site bits) */
       s->key = kp;
+      s->flag = (pv_u8)(f & ~3u);
       s->stride = addr - last;
       s->last = addr;
-      s->rel = addr - prev_addr;
+      s->rel = (pv_s32)(addr - prev_addr);
       prev_addr = addr;
-      *fq++ = (pv_u8)(f | other * PV_PREDICT_OTHERADDR | len << PV_PREDICT_LEN_SHIFT);
-      used |= site;
-      prev = site;
-      i += 16;
+      ps = s;
    }
-   e->nrec = (size_t)(fq - e->ops);
+   size_t i = 16 * k;
+   e->nrec += k;
    e->sl = (size_t)(sq - e->sites);
-   e->ol = (size_t)(oq - e->opc);
    e->al = (size_t)(aq - e->addrs);
-   e->prev_site = prev;
+   e->prev_site = site;
    e->prev = prev_addr;
-   e->used = used & (SITE_SLOTS - 1);
    return i;
 }
 
@@ -309,8 +349,7 @@ size_t pv_trace_encode(int codec, const pv_u8 *r, size_t n, pv_u8 *out)
          i += len;
       }
    }
-   size_t xn = enc_size(&e);
-   enc_put(&e, out);
+   size_t xn = enc_put(&e, out);
    enc_free(&e);
    return xn;
 }
@@ -611,7 +650,7 @@ int pv_trace_flush(struct pv_trace_writer *w)
          errno = ENOMEM;
          return -1;
       }
-      enc_put(&w->e, w->xbuf);
+      xn = enc_put(&w->e, w->xbuf);
    }
    if (w->threaded && w->codec != PV_CODEC_RAW) {
       /* hand the chunk to the worker: its buffer becomes ours */
