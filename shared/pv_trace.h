@@ -50,12 +50,26 @@ enum pv_trace_codec {
    PV_CODEC_COLS    = 1,   /* columns; addresses as deltas from the previous access */
    PV_CODEC_SITE    = 2,   /* columns; addresses as deltas per code site */
    PV_CODEC_STRIDE  = 3,   /* columns; per site: address - (last + last stride) */
+   PV_CODEC_PREDICT = 4,   /* a flag byte per record: which of the predicted
+                              site, op and address missed; only the misses */
    PV_CODEC_COUNT
 };
-#define PV_TRACE_DEFAULT_CODEC PV_CODEC_SITE
+/* codec PREDICT's flag byte, one per record: OTHER for a record that is
+ * not an access; for an access
+ *   bits 0..1  the site: 0 predicted, 1 in 2 bytes, 2 in 4 bytes (S column)
+ *   bit 2      OP: the op was not predicted (O column)
+ *   bit 3      OTHERADDR: the address is the other prediction (bits 4..7 0)
+ *   bits 4..7  0: the address is the preferred prediction (or the other
+ *              one); 1..8: that many bytes of its difference from the
+ *              preferred one, zigzag, little-endian (A column) */
+#define PV_PREDICT_OTHER     3u
+#define PV_PREDICT_OP        4u
+#define PV_PREDICT_OTHERADDR 8u
+#define PV_PREDICT_LEN_SHIFT 4
+#define PV_TRACE_DEFAULT_CODEC PV_CODEC_PREDICT
 /* zstd level: 1 costs a recording program about half what level 3 did
  * (bench/record-overhead) for ~7 % more bytes; negative: zstd's fast levels */
-#define PV_TRACE_DEFAULT_LEVEL 1
+#define PV_TRACE_DEFAULT_LEVEL (-2)
 
 /* footer flags */
 #define PV_TRACE_F_EXIT   1u      /* the stream ended with its EXIT record */

@@ -17,11 +17,11 @@
 
 #include "pv_stream.h"
 
-/* ---- CRC-32 (IEEE 802.3, reflected, as zlib), slicing by 4 ------------- */
+/* ---- CRC-32 (IEEE 802.3, reflected, as zlib), slicing by 8 ------------- */
 
 int pv_trace_ignore_crc;
 
-static pv_u32 crc_tab[4][256];
+static pv_u32 crc_tab[8][256];
 static int crc_ready;
 
 static void crc_init(void)
@@ -33,7 +33,7 @@ static void crc_init(void)
       crc_tab[0][i] = c;
    }
    for (pv_u32 i = 0; i < 256; i++)
-      for (int t = 1; t < 4; t++)
+      for (int t = 1; t < 8; t++)
          crc_tab[t][i] = (crc_tab[t - 1][i] >> 8) ^ crc_tab[0][crc_tab[t - 1][i] & 0xff];
    __atomic_store_n(&crc_ready, 1, __ATOMIC_RELEASE);
 }
@@ -44,14 +44,17 @@ pv_u32 pv_trace_crc32(pv_u32 crc, const void *p, size_t n)
    if (!__atomic_load_n(&crc_ready, __ATOMIC_ACQUIRE))
       crc_init();
    crc = ~crc;
-   while (n >= 4) {
-      pv_u32 w;
-      memcpy(&w, b, 4);
-      crc ^= w;
-      crc = crc_tab[3][crc & 0xff] ^ crc_tab[2][(crc >> 8) & 0xff] ^
-            crc_tab[1][(crc >> 16) & 0xff] ^ crc_tab[0][crc >> 24];
-      b += 4;
-      n -= 4;
+   while (n >= 8) {
+      pv_u32 lo, hi;
+      memcpy(&lo, b, 4);
+      memcpy(&hi, b + 4, 4);
+      lo ^= crc;
+      crc = crc_tab[7][lo & 0xff] ^ crc_tab[6][(lo >> 8) & 0xff] ^
+            crc_tab[5][(lo >> 16) & 0xff] ^ crc_tab[4][lo >> 24] ^
+            crc_tab[3][hi & 0xff] ^ crc_tab[2][(hi >> 8) & 0xff] ^
+            crc_tab[1][(hi >> 16) & 0xff] ^ crc_tab[0][hi >> 24];
+      b += 8;
+      n -= 8;
    }
    while (n--)
       crc = crc_tab[0][(crc ^ *b++) & 0xff] ^ (crc >> 8);
@@ -64,11 +67,14 @@ pv_u32 pv_trace_crc32(pv_u32 crc, const void *p, size_t n)
  * other record to 1 + its length */
 size_t pv_trace_encode_bound(size_t n)
 {
-   return 16 + 2 * n;
+   return 24 + 2 * n;
 }
 
 #define SITE_SLOTS 16384u
-struct site_slot { pv_u64 last; pv_u64 stride; };
+/* as in pv_trace_write.c */
+struct site_slot { pv_u64 last, stride; pv_u32 succ, key; pv_s32 rel; pv_u8 flag; };
+#define KEY_MASK 0xFFFF00FFu
+#define PREF_BIT 0x100u
 
 static pv_u32 get32(const pv_u8 *p) { pv_u32 v; memcpy(&v, p, 4); return v; }
 static pv_u64 get64(const pv_u8 *p) { pv_u64 v; memcpy(&v, p, 8); return v; }
@@ -93,9 +99,134 @@ static inline int get_varint(const pv_u8 **p, const pv_u8 *end, pv_u64 *v)
    return -1;
 }
 
+/* a record that is not an access, from *VQ (before VE) to *O (before OE):
+ * 0, or -1 if it is not a valid one or does not fit */
+static inline int dec_other(const pv_u8 **vq, const pv_u8 *ve, pv_u8 **o, pv_u8 *oe)
+{
+   if (ve - *vq < 8)
+      return -1;
+   pv_u64 h = get64(*vq);
+   unsigned type = PV_HDR_TYPE(h);
+   size_t len = PV_HDR_N16(h) * 8u;
+   unsigned min = pv_rec_min_bytes(type);
+   if (PV_IS_ACCESS(type) || type == PV_REC_PAD || min == 0 || len < min ||
+       len > (size_t)(ve - *vq) || len > (size_t)(oe - *o))
+      return -1;
+   memcpy(*o, *vq, len);
+   *o += len;
+   *vq += len;
+   return 0;
+}
+
+/* codec PREDICT (PROTOCOL.txt section 14, pv_trace_write.c's
+ * enc_accesses_predict) */
+static int decode_predict(const pv_u8 *x, size_t xn, pv_u8 *out, size_t rawn, pv_u64 nrec)
+{
+   if (xn < 24)
+      return -1;
+   pv_u64 n = get32(x), fl = get32(x + 4), sl = get32(x + 8), ol = get32(x + 12),
+          al = get32(x + 16), vl = get32(x + 20);
+   if (n != nrec || 24 + (n + 7) / 8 + fl + sl + ol + al + vl != xn)
+      return -1;
+   const pv_u8 *bits = x + 24, *fq = bits + (n + 7) / 8, *fe = fq + fl, *sq = fe,
+               *se = sq + sl, *oq = se, *oqe = oq + ol, *aq = oqe, *ae = aq + al,
+               *vq = ae, *ve = vq + vl;
+   struct site_slot *slot = calloc(SITE_SLOTS, sizeof *slot);
+   if (!slot)
+      return -1;
+   pv_u8 *o = out, *oe = out + rawn;
+   pv_u32 prev = 0;
+   pv_u64 prev_addr = 0;
+   int rc = -1;
+   for (pv_u64 k = 0; k < n; k++) {
+      unsigned f;
+      struct site_slot *ps = &slot[prev & (SITE_SLOTS - 1)], *s;
+      pv_u32 site = ps->succ;
+      if (bits[k >> 3] >> (k & 7) & 1) {
+         /* repeat: the predicted site, with its last flag byte */
+         s = &slot[site & (SITE_SLOTS - 1)];
+         f = s->flag;
+      } else {
+         if (fq >= fe)
+            goto out;
+         f = *fq++;
+         if (f == PV_PREDICT_OTHER) {
+            if (dec_other(&vq, ve, &o, oe) != 0)
+               goto out;
+            continue;
+         }
+         unsigned sst = f & 3;
+         if (sst == 3)
+            goto out;
+         if (sst) {
+            if ((size_t)(se - sq) < 2 * sst)
+               goto out;
+            site = sst == 1 ? (pv_u32)(sq[0] | sq[1] << 8) : get32(sq);
+            sq += 2 * sst;
+            ps->succ = site;
+         }
+         s = &slot[site & (SITE_SLOTS - 1)];
+      }
+      unsigned len = f >> PV_PREDICT_LEN_SHIFT;
+      if (len > 8 || (len && (f & PV_PREDICT_OTHERADDR)) || oe - o < 16)
+         goto out;
+      pv_u32 kp = s->key;
+      if (f & PV_PREDICT_OP) {
+         if (oq >= oqe)
+            goto out;
+         unsigned op = *oq++, type = op & 3, sc = op >> 2;
+         pv_u64 sz;
+         if (type == 0 || sc > 16)
+            goto out;
+         if (sc)
+            sz = 1u << (sc - 1);
+         else if (get_varint(&oq, oqe, &sz) || sz > 0xFFFF)
+            goto out;
+         kp = (pv_u32)PV_HDR(type, 0, sz, 0) | (kp & PREF_BIT);
+      } else if ((kp & KEY_MASK) == 0) {
+         goto out;                          /* no access of this slot yet */
+      }
+      pv_u64 last = s->last, p1 = last + s->stride,
+             p2 = prev_addr + (pv_u64)(pv_s64)s->rel, addr;
+      int pref = (kp & PREF_BIT) != 0;
+      if (f & PV_PREDICT_OTHERADDR) {
+         addr = pref ? p1 : p2;
+         kp ^= PREF_BIT;
+      } else {
+         addr = pref ? p2 : p1;
+         if (len) {
+            if ((size_t)(ae - aq) < len)
+               goto out;
+            pv_u64 z = 0;
+            memcpy(&z, aq, len);             /* little-endian */
+            aq += len;
+            addr += (z >> 1) ^ (pv_u64)-(pv_s64)(z & 1);   /* un-zigzag */
+         }
+      }
+      s->key = kp;
+      s->flag = (pv_u8)(f & ~3u);
+      s->stride = addr - last;
+      s->last = addr;
+      s->rel = (pv_s32)(addr - prev_addr);
+      prev_addr = addr;
+      pv_u64 h = (pv_u64)(kp & KEY_MASK) | (pv_u64)site << 32;
+      memcpy(o, &h, 8);
+      memcpy(o + 8, &addr, 8);
+      o += 16;
+      prev = site;
+   }
+   if (o == oe && fq == fe && sq == se && oq == oqe && aq == ae && vq == ve)
+      rc = 0;
+out:
+   free(slot);
+   return rc;
+}
+
 int pv_trace_decode(int codec, const pv_u8 *x, size_t xn, pv_u8 *out,
                     size_t rawn, pv_u64 nrec)
 {
+   if (codec == PV_CODEC_PREDICT)
+      return decode_predict(x, xn, out, rawn, nrec);
    if (codec == PV_CODEC_RAW) {
       if (xn != rawn)
          return -1;
@@ -133,18 +264,8 @@ int pv_trace_decode(int codec, const pv_u8 *x, size_t xn, pv_u8 *out,
    for (pv_u64 k = 0; k < n; k++) {
       unsigned op = ops[k];
       if (op == 0) {
-         if (ve - vq < 8)
+         if (dec_other(&vq, ve, &o, oe) != 0)
             goto out;
-         pv_u64 h = get64(vq);
-         unsigned type = PV_HDR_TYPE(h);
-         size_t len = PV_HDR_N16(h) * 8u;
-         unsigned min = pv_rec_min_bytes(type);
-         if (PV_IS_ACCESS(type) || type == PV_REC_PAD || min == 0 || len < min ||
-             len > (size_t)(ve - vq) || len > (size_t)(oe - o))
-            goto out;
-         memcpy(o, vq, len);
-         o += len;
-         vq += len;
          continue;
       }
       unsigned type = op & 3, sc = op >> 2;

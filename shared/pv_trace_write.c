@@ -17,10 +17,6 @@
 
 /* ---- the column transform: encoder ------------------------------------ */
 
-#define SITE_SLOTS 16384u          /* per-site predictor slots (site & mask) */
-
-struct site_slot { pv_u64 last; pv_u64 stride; };
-
 static inline pv_u8 *put_varint(pv_u8 *q, pv_u64 v)
 {
    while (v >= 0x80) {
@@ -48,95 +44,314 @@ static inline unsigned size_code(unsigned sz)
 static void put32(pv_u8 *p, pv_u32 v) { memcpy(p, &v, 4); }
 static void put64(pv_u8 *p, pv_u64 v) { memcpy(p, &v, 8); }
 
+#define SITE_SLOTS 16384u          /* per-site predictor slots (site & mask) */
+
+/* A site slot: codecs SITE and STRIDE use last (and stride); PREDICT all:
+ * succ is the site that followed this slot's site last time; key the
+ * type and size (header bits 0..7 and 16..31) of its last access, and
+ * PREF_BIT; rel its address's offset from the previous access's (32 bits,
+ * sign-extended); flag its flag byte without the site bits. */
+struct site_slot { pv_u64 last, stride; pv_u32 succ, key; pv_s32 rel; pv_u8 flag; };
+
+#define KEY_MASK 0xFFFF00FFu       /* type and size of an access header */
+#define PREF_BIT 0x100u            /* in key: PREDICT prefers the offset */
+#define FLAG_REPEAT 0xFFu          /* PREDICT: in ops, a repeat bit 1 (no flag
+                                      byte is 0xFF: lengths are <= 8) */
+
+/* One chunk's columns as they are built, record by record (the writer's
+ * and pv_trace_encode's).  Codecs 1..3: ops, sites, addrs (sizes and
+ * addresses), var; PREDICT: ops the flag bytes or FLAG_REPEAT (enc_put
+ * makes them the repeat bits and the flags not repeated), opc the missed
+ * ops (and sizes). */
+struct enc {
+   int      codec;
+   pv_u8   *ops, *sites, *opc, *addrs, *var;
+   size_t   nrec, sl, ol, al, vl;
+   struct site_slot *slot;
+   pv_u64   prev;                /* COLS, PREDICT: the previous address */
+   pv_u32   prev_site;           /* PREDICT: the previous access's site */
+   pv_u32   used;                /* the slots touched are <= the next 2^k - 1 */
+};
+
+/* Room for the columns of up to RAW bytes of records; 0 or -1. */
+static int enc_alloc(struct enc *e, size_t raw)
+{
+   /* at most raw/8 records, raw/16 accesses of at most 5 bytes of site,
+    * 1 + 3 of op and size, 3 + 10 of size and address */
+   e->ops = malloc(raw / 8 + 1);
+   e->sites = malloc(raw / 16 * 5 + 8);     /* + 8: PREDICT writes 4 and 8 */
+   e->opc = malloc(raw / 16 * 4 + 1);       /* bytes at the end of the column */
+   e->addrs = malloc(raw / 16 * 13 + 8);
+   e->var = malloc(raw + 1);
+   e->slot = calloc(SITE_SLOTS, sizeof *e->slot);
+   return e->ops && e->sites && e->opc && e->addrs && e->var && e->slot ? 0 : -1;
+}
+
+static void enc_free(struct enc *e)
+{
+   free(e->ops);
+   free(e->sites);
+   free(e->opc);
+   free(e->addrs);
+   free(e->var);
+   free(e->slot);
+}
+
+/* empty columns, predictors as at the start of a chunk */
+static void enc_reset(struct enc *e)
+{
+   pv_u32 m = e->used;              /* slots 0..m were touched, at most */
+   m |= m >> 1;
+   m |= m >> 2;
+   m |= m >> 4;
+   m |= m >> 8;
+   memset(e->slot, 0, ((size_t)m + 1) * sizeof *e->slot);
+   e->nrec = e->sl = e->ol = e->al = e->vl = 0;
+   e->prev = 0;
+   e->prev_site = 0;
+   e->used = 0;
+}
+
+/* the encoded size (PREDICT: at most) */
+static size_t enc_size(const struct enc *e)
+{
+   if (e->codec == PV_CODEC_PREDICT)
+      return 24 + (e->nrec + 7) / 8 + e->nrec + e->sl + e->ol + e->al + e->vl;
+   return 16 + e->nrec + e->sl + e->al + e->vl;
+}
+
+/* the encoding (pv_trace_encode's output) at X; its size */
+static size_t enc_put(const struct enc *e, pv_u8 *x)
+{
+   pv_u8 *x0 = x;
+   put32(x, (pv_u32)e->nrec);
+   if (e->codec == PV_CODEC_PREDICT) {
+      /* the repeat bits (record k: bit k % 8 of byte k / 8), then the
+       * flags not repeated */
+      size_t nb = (e->nrec + 7) / 8;
+      pv_u8 *bits = x + 24, *fq = bits + nb;
+      const pv_u8 *t = e->ops;
+      for (size_t k = 0; k < nb; k++) {
+         unsigned b = 0, m = e->nrec - 8 * k < 8 ? (unsigned)(e->nrec - 8 * k) : 8;
+         pv_u64 w8;
+         if (m == 8 && (memcpy(&w8, t, 8), w8 == ~0ull)) {
+            bits[k] = 0xFF;                    /* 8 repeats (loops) */
+            t += 8;
+            continue;
+         }
+         for (unsigned j = 0; j < m; j++) {
+            unsigned r = t[j] == FLAG_REPEAT;
+            b |= r << j;
+            *fq = t[j];
+            fq += !r;
+         }
+         bits[k] = (pv_u8)b;
+         t += m;
+      }
+      put32(x + 4, (pv_u32)(fq - (bits + nb)));
+      put32(x + 8, (pv_u32)e->sl);
+      put32(x + 12, (pv_u32)e->ol);
+      put32(x + 16, (pv_u32)e->al);
+      put32(x + 20, (pv_u32)e->vl);
+      x = fq;
+   } else {
+      put32(x + 4, (pv_u32)e->sl);
+      put32(x + 8, (pv_u32)e->al);
+      put32(x + 12, (pv_u32)e->vl);
+      x += 16;
+      memcpy(x, e->ops, e->nrec);
+      x += e->nrec;
+   }
+   memcpy(x, e->sites, e->sl);
+   x += e->sl;
+   memcpy(x, e->opc, e->ol);
+   x += e->ol;
+   memcpy(x, e->addrs, e->al);
+   x += e->al;
+   memcpy(x, e->var, e->vl);
+   return (size_t)(x - x0) + e->vl;
+}
+
+/* a record that is not an access (LEN bytes): whole, in the V column */
+static void enc_other(struct enc *e, const pv_u8 *rec, size_t len)
+{
+   e->ops[e->nrec++] = e->codec == PV_CODEC_PREDICT ? PV_PREDICT_OTHER : 0;
+   memcpy(e->var + e->vl, rec, len);
+   e->vl += len;
+}
+
+/* Codecs 1..3: the run of access records at P, up to the first other
+ * record or LIM bytes; returns the bytes used (whole records).  Locals
+ * instead of the fields in the loop: this is the recorder's busiest code. */
+static size_t enc_accesses_cols(struct enc *e, const pv_u8 *p, size_t lim)
+{
+   pv_u8 *op = e->ops + e->nrec, *sq = e->sites + e->sl, *aq = e->addrs + e->al;
+   struct site_slot *slot = e->slot;
+   const int codec = e->codec;
+   pv_u64 prev = e->prev;
+   pv_u32 used = e->used;
+   size_t i = 0;
+   while (i + 16 <= lim) {
+      pv_u64 h, addr, pred;
+      memcpy(&h, p + i, 8);
+      unsigned type = PV_HDR_TYPE(h);
+      if (!PV_IS_ACCESS(type))
+         break;
+      memcpy(&addr, p + i + 8, 8);
+      unsigned sz = PV_HDR_N16(h), sc = size_code(sz);
+      pv_u32 site = PV_HDR_A32(h);
+      *op++ = (pv_u8)(type | sc << 2);
+      if (site < 0x80)
+         *sq++ = (pv_u8)site;
+      else
+         sq = put_varint(sq, site);
+      if (!sc)
+         aq = put_varint(aq, sz);
+      if (codec == PV_CODEC_SITE) {
+         struct site_slot *s = &slot[site & (SITE_SLOTS - 1)];
+         pred = s->last;               /* (the stride is only the STRIDE codec's) */
+         s->last = addr;
+         used |= site;
+      } else if (codec == PV_CODEC_COLS) {
+         pred = prev;
+         prev = addr;
+      } else {
+         struct site_slot *s = &slot[site & (SITE_SLOTS - 1)];
+         pred = s->last + s->stride;
+         s->stride = addr - s->last;
+         s->last = addr;
+         used |= site;
+      }
+      pv_u64 z = zigzag(addr - pred);
+      if (z < 0x80)
+         *aq++ = (pv_u8)z;
+      else
+         aq = put_varint(aq, z);
+      i += 16;
+   }
+   e->nrec = (size_t)(op - e->ops);
+   e->sl = (size_t)(sq - e->sites);
+   e->al = (size_t)(aq - e->addrs);
+   e->prev = prev;
+   e->used = used & (SITE_SLOTS - 1);
+   return i;
+}
+
+/* Codec PREDICT: the same.  Per access a flag byte says which
+ * predictions missed; only the misses are written to the other columns:
+ *   site     the successor of the previous access's site (its slot's succ)
+ *   op       the type and size of the site's last access (its slot's key)
+ *   address  one of two: the site's last address + its last stride, or
+ *            the previous access's address + the site's offset from its
+ *            previous access last time (fields of one object); the slot
+ *            prefers the one that hit last (PREF_BIT).
+ * and a repeat bit says that the site was predicted and its flag byte is
+ * the one it had last time (then the flag byte is left out).
+ * Written without branches on the predictions' outcomes (they are random
+ * in pointer chasing): a missed site and address are stored always, their
+ * column advanced by their length, 0 when predicted; the lengths are in
+ * the flag byte (pv_trace.h). */
+static size_t enc_accesses_predict(struct enc *e, const pv_u8 *p, size_t lim)
+{
+   /* few variables carried from one record to the next: the compiler
+    * keeps some of the others on the stack, which costs little unless they
+    * change (then each record waits for the last one's store) */
+   pv_u8 *fq = e->ops + e->nrec, *sq = e->sites + e->sl, *aq = e->addrs + e->al;
+   struct site_slot *slot = e->slot, *ps = &slot[e->prev_site & (SITE_SLOTS - 1)];
+   pv_u64 prev_addr = e->prev;
+   pv_u32 site = e->prev_site;
+   size_t k, n = lim / 16;
+   for (k = 0; k < n; k++) {
+      const pv_u8 *q = p + 16 * k;
+      pv_u64 h, addr;
+      memcpy(&h, q, 8);
+      unsigned type = PV_HDR_TYPE(h);
+      if (!PV_IS_ACCESS(type))
+         break;
+      memcpy(&addr, q + 8, 8);
+      site = PV_HDR_A32(h);
+      pv_u32 key = (pv_u32)(h & KEY_MASK);
+      /* site: 0 predicted, 1 two bytes, 2 four bytes */
+      unsigned f = (ps->succ != site) * (1u + (site > 0xFFFF));
+      ps->succ = site;
+      memcpy(sq, &site, 4);
+      sq += 2 * f;
+      struct site_slot *s = &slot[site & (SITE_SLOTS - 1)];
+      pv_u32 kp = s->key;
+      if (__builtin_expect((kp & KEY_MASK) != key, 0)) {
+         /* (always at a slot's first access in the chunk) */
+         unsigned sz = PV_HDR_N16(h), sc = size_code(sz);
+         f |= PV_PREDICT_OP;
+         kp = key | (kp & PREF_BIT);
+         pv_u8 *oq = e->opc + e->ol;
+         *oq++ = (pv_u8)(type | sc << 2);
+         if (!sc)
+            oq = put_varint(oq, sz);
+         e->ol = (size_t)(oq - e->opc);
+         e->used |= site & (SITE_SLOTS - 1);
+      }
+      pv_u64 last = s->last, p1 = last + s->stride, p2 = prev_addr + (pv_u64)(pv_s64)s->rel;
+      int pref = (kp & PREF_BIT) != 0;
+      pv_u64 pa = pref ? p2 : p1, pb = pref ? p1 : p2;
+      unsigned miss_a = addr != pa, other = miss_a & (addr == pb);
+      unsigned miss = miss_a & !other;
+      kp ^= other * PREF_BIT;
+      pv_u64 z = zigzag(addr - pa);
+      unsigned len = ((71u - (unsigned)__builtin_clzll(z | 1)) >> 3) * miss;   /* 0..8 */
+      memcpy(aq, &z, 8);
+      aq += len;
+      f |= other * PV_PREDICT_OTHERADDR | len << PV_PREDICT_LEN_SHIFT;
+      /* the flag byte, or REPEAT (enc_put makes it a bit) */
+      fq[k] = f == s->flag ? FLAG_REPEAT : (pv_u8)f;   /* (flag: no site bits) */
+      s->key = kp;
+      s->flag = (pv_u8)(f & ~3u);
+      s->stride = addr - last;
+      s->last = addr;
+      s->rel = (pv_s32)(addr - prev_addr);
+      prev_addr = addr;
+      ps = s;
+   }
+   size_t i = 16 * k;
+   e->nrec += k;
+   e->sl = (size_t)(sq - e->sites);
+   e->al = (size_t)(aq - e->addrs);
+   e->prev_site = site;
+   e->prev = prev_addr;
+   return i;
+}
+
+static inline size_t enc_accesses(struct enc *e, const pv_u8 *p, size_t lim)
+{
+   return e->codec == PV_CODEC_PREDICT ? enc_accesses_predict(e, p, lim)
+                                       : enc_accesses_cols(e, p, lim);
+}
+
 size_t pv_trace_encode(int codec, const pv_u8 *r, size_t n, pv_u8 *out)
 {
    if (codec == PV_CODEC_RAW) {
       memcpy(out, r, n);
       return n;
    }
-   /* pass 1: count the records and the bytes of non-access records, to
-    * place the columns */
-   size_t nrec = 0, nvar = 0, i = 0;
+   struct enc e;
+   memset(&e, 0, sizeof e);
+   e.codec = codec;
+   if (enc_alloc(&e, n) != 0) {
+      enc_free(&e);
+      return 0;
+   }
+   size_t i = 0;
    while (i < n) {
-      pv_u64 h = pv_rec_hdr(r + i);
-      size_t len = PV_REC_BYTES(h);
-      if (!PV_IS_ACCESS(PV_HDR_TYPE(h)))
-         nvar += len;
-      nrec++;
-      i += len;
-   }
-   /* the site and address columns go into a scratch area after the ops, then
-    * are moved together; their sizes are at most 5 and 13 bytes a record */
-   pv_u8 *ops = out + 16;
-   pv_u8 *sites = malloc(nrec * 5 + 1), *addrs = malloc(nrec * 13 + 1);
-   if (!sites || !addrs) {
-      free(sites);
-      free(addrs);
-      return 0;
-   }
-   pv_u8 *var = ops + nrec;                 /* var bytes go last: placed later */
-   pv_u8 *vtmp = malloc(nvar + 1);
-   if (!vtmp) {
-      free(sites);
-      free(addrs);
-      return 0;
-   }
-   struct site_slot *slot = NULL;
-   if (codec != PV_CODEC_COLS) {
-      slot = calloc(SITE_SLOTS, sizeof *slot);
-      if (!slot) {
-         free(sites);
-         free(addrs);
-         free(vtmp);
-         return 0;
-      }
-   }
-   pv_u8 *sq = sites, *aq = addrs, *vq = vtmp, *oq = ops;
-   pv_u64 prev = 0;
-   for (i = 0; i < n;) {
-      pv_u64 h = pv_rec_hdr(r + i);
-      unsigned type = PV_HDR_TYPE(h);
-      if (!PV_IS_ACCESS(type)) {
-         size_t len = PV_HDR_N16(h) * 8u;
-         *oq++ = 0;
-         memcpy(vq, r + i, len);
-         vq += len;
+      size_t used = enc_accesses(&e, r + i, n - i);
+      i += used;
+      if (!used) {
+         size_t len = PV_REC_BYTES(pv_rec_hdr(r + i));
+         enc_other(&e, r + i, len);
          i += len;
-         continue;
       }
-      unsigned sz = PV_HDR_N16(h), sc = size_code(sz);
-      pv_u32 site = PV_HDR_A32(h);
-      pv_u64 addr = pv_rec_word(r + i, 1), pred;
-      *oq++ = (pv_u8)(type | sc << 2);
-      sq = put_varint(sq, site);
-      if (!sc)
-         aq = put_varint(aq, sz);
-      if (codec == PV_CODEC_COLS) {
-         pred = prev;
-         prev = addr;
-      } else {
-         struct site_slot *s = &slot[site & (SITE_SLOTS - 1)];
-         pred = codec == PV_CODEC_STRIDE ? s->last + s->stride : s->last;
-         s->stride = addr - s->last;
-         s->last = addr;
-      }
-      aq = put_varint(aq, zigzag(addr - pred));
-      i += 16;
    }
-   size_t sl = (size_t)(sq - sites), al = (size_t)(aq - addrs), vl = (size_t)(vq - vtmp);
-   put32(out, (pv_u32)nrec);
-   put32(out + 4, (pv_u32)sl);
-   put32(out + 8, (pv_u32)al);
-   put32(out + 12, (pv_u32)vl);
-   var = ops + nrec;
-   memcpy(var, sites, sl);
-   memcpy(var + sl, addrs, al);
-   memcpy(var + sl + al, vtmp, vl);
-   free(sites);
-   free(addrs);
-   free(vtmp);
-   free(slot);
-   return 16 + nrec + sl + al + vl;
+   size_t xn = enc_put(&e, out);
+   enc_free(&e);
+   return xn;
 }
 
 /* ---- the writer ------------------------------------------------------- */
@@ -157,10 +372,7 @@ struct pv_trace_writer {
    /* the other codecs encode each record as it comes (one pass, no copy
     * of the records): the chunk's columns so far, as pv_trace_encode
     * would make them */
-   pv_u8   *ops, *sites, *addrs, *var;
-   size_t   sl, al, vl;
-   struct site_slot *slot;
-   pv_u64   prev;                /* codec COLS: the previous address */
+   struct enc e;
    pv_u8   *xbuf, *comp;
    size_t   xbuf_cap, comp_cap;
    struct pv_trace_index_ent *idx;
@@ -209,11 +421,7 @@ static void free_writer(struct pv_trace_writer *w)
    if (w->fd >= 0)
       close(w->fd);
    free(w->raw);
-   free(w->ops);
-   free(w->sites);
-   free(w->addrs);
-   free(w->var);
-   free(w->slot);
+   enc_free(&w->e);
    free(w->xbuf);
    free(w->job_x);
    free(w->comp);
@@ -233,17 +441,11 @@ struct pv_trace_writer *pv_trace_create(const char *path, char *err, size_t errl
    w->level = PV_TRACE_DEFAULT_LEVEL;
    w->raw_cap = PV_TRACE_CHUNK_RAW + 8u * 65536u;    /* + the longest record */
    w->raw = malloc(w->raw_cap);
-   /* columns: at most raw/8 records, raw/16 accesses of at most 5 bytes of
-    * site and 3 + 10 of size and address */
-   w->ops = malloc(w->raw_cap / 8 + 1);
-   w->sites = malloc(w->raw_cap / 16 * 5 + 1);
-   w->addrs = malloc(w->raw_cap / 16 * 13 + 1);
-   w->var = malloc(w->raw_cap);
-   w->slot = calloc(SITE_SLOTS, sizeof *w->slot);
+   w->e.codec = w->codec;
+   int enc_ok = enc_alloc(&w->e, w->raw_cap) == 0;
    w->cctx = ZSTD_createCCtx();
    w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-   if (w->fd < 0 || !w->raw || !w->cctx || !w->ops || !w->sites || !w->addrs || !w->var
-       || !w->slot) {
+   if (w->fd < 0 || !w->raw || !w->cctx || !enc_ok) {
       snprintf(err, errlen, "cannot create trace file %s: %s", path,
                w->fd < 0 ? strerror(errno) : "out of memory");
       free_writer(w);
@@ -257,7 +459,7 @@ struct pv_trace_writer *pv_trace_create(const char *path, char *err, size_t errl
 void pv_trace_set_codec(struct pv_trace_writer *w, int codec, int level)
 {
    if (codec >= 0 && codec < PV_CODEC_COUNT)
-      w->codec = codec;
+      w->codec = w->e.codec = codec;
    if (level != 0 && level >= ZSTD_minCLevel() && level <= ZSTD_maxCLevel())
       w->level = level;              /* negative: zstd's fast levels */
 }
@@ -443,25 +645,12 @@ int pv_trace_flush(struct pv_trace_writer *w)
       xn = w->raw_len;
    } else {
       /* the columns, one after the other (pv_trace_encode's layout) */
-      size_t nrec = (size_t)w->chunk_nrec;
-      xn = 16 + nrec + w->sl + w->al + w->vl;
+      xn = enc_size(&w->e);
       if (grow(&w->xbuf, &w->xbuf_cap, xn) != 0) {
          errno = ENOMEM;
          return -1;
       }
-      pv_u8 *x = w->xbuf;
-      put32(x, (pv_u32)nrec);
-      put32(x + 4, (pv_u32)w->sl);
-      put32(x + 8, (pv_u32)w->al);
-      put32(x + 12, (pv_u32)w->vl);
-      x += 16;
-      memcpy(x, w->ops, nrec);
-      x += nrec;
-      memcpy(x, w->sites, w->sl);
-      x += w->sl;
-      memcpy(x, w->addrs, w->al);
-      x += w->al;
-      memcpy(x, w->var, w->vl);
+      xn = enc_put(&w->e, w->xbuf);
    }
    if (w->threaded && w->codec != PV_CODEC_RAW) {
       /* hand the chunk to the worker: its buffer becomes ours */
@@ -491,101 +680,21 @@ int pv_trace_flush(struct pv_trace_writer *w)
    w->chunk_first += w->chunk_nrec;
    w->chunk_nrec = 0;
    w->raw_len = 0;
-   w->sl = w->al = w->vl = 0;
-   w->prev = 0;
-   if (w->codec == PV_CODEC_SITE || w->codec == PV_CODEC_STRIDE)
-      memset(w->slot, 0, SITE_SLOTS * sizeof *w->slot);   /* each chunk starts afresh */
+   enc_reset(&w->e);                     /* each chunk starts afresh */
    return 0;
-}
-
-/* Encode one record REC (LEN bytes, not PAD) into the chunk's columns: the
- * loop body of pv_trace_encode. */
-static inline void encode_one(struct pv_trace_writer *w, const pv_u8 *rec, size_t len,
-                              pv_u64 h, unsigned type)
-{
-   pv_u8 *op = w->ops + w->chunk_nrec;
-   if (!PV_IS_ACCESS(type)) {
-      *op = 0;
-      memcpy(w->var + w->vl, rec, len);
-      w->vl += len;
-      return;
-   }
-   unsigned sz = PV_HDR_N16(h), sc = size_code(sz);
-   pv_u32 site = PV_HDR_A32(h);
-   pv_u64 addr = pv_rec_word(rec, 1), pred;
-   *op = (pv_u8)(type | sc << 2);
-   w->sl = (size_t)(put_varint(w->sites + w->sl, site) - w->sites);
-   pv_u8 *aq = w->addrs + w->al;
-   if (!sc)
-      aq = put_varint(aq, sz);
-   if (w->codec == PV_CODEC_COLS) {
-      pred = w->prev;
-      w->prev = addr;
-   } else {
-      struct site_slot *sl = &w->slot[site & (SITE_SLOTS - 1)];
-      pred = w->codec == PV_CODEC_STRIDE ? sl->last + sl->stride : sl->last;
-      sl->stride = addr - sl->last;
-      sl->last = addr;
-   }
-   aq = put_varint(aq, zigzag(addr - pred));
-   w->al = (size_t)(aq - w->addrs);
 }
 
 /* The fast path of pv_trace_append: encode the run of access records at
  * P (N bytes) up to the first other record or the chunk's size; returns
- * the bytes used (whole records).  Locals instead of the writer's fields in
- * the loop: this is the recorder's busiest code. */
+ * the bytes used (whole records). */
 static size_t encode_accesses(struct pv_trace_writer *w, const pv_u8 *p, size_t n)
 {
    size_t room = PV_TRACE_CHUNK_RAW - w->raw_len;       /* raw_len < CHUNK_RAW here */
    size_t lim = (room + 15) & ~(size_t)15;              /* the record reaching it too */
    if (lim > n)
       lim = n;
-   pv_u8 *op = w->ops + w->chunk_nrec, *sq = w->sites + w->sl, *aq = w->addrs + w->al;
-   struct site_slot *slot = w->slot;
-   const int codec = w->codec;
-   pv_u64 prev = w->prev;
-   size_t i = 0;
-   while (i + 16 <= lim) {
-      pv_u64 h, addr, pred;
-      memcpy(&h, p + i, 8);
-      unsigned type = PV_HDR_TYPE(h);
-      if (!PV_IS_ACCESS(type))
-         break;
-      memcpy(&addr, p + i + 8, 8);
-      unsigned sz = PV_HDR_N16(h), sc = size_code(sz);
-      pv_u32 site = PV_HDR_A32(h);
-      *op++ = (pv_u8)(type | sc << 2);
-      if (site < 0x80)
-         *sq++ = (pv_u8)site;
-      else
-         sq = put_varint(sq, site);
-      if (!sc)
-         aq = put_varint(aq, sz);
-      if (codec == PV_CODEC_SITE) {
-         struct site_slot *s = &slot[site & (SITE_SLOTS - 1)];
-         pred = s->last;               /* (the stride is only the STRIDE codec's) */
-         s->last = addr;
-      } else if (codec == PV_CODEC_COLS) {
-         pred = prev;
-         prev = addr;
-      } else {
-         struct site_slot *s = &slot[site & (SITE_SLOTS - 1)];
-         pred = s->last + s->stride;
-         s->stride = addr - s->last;
-         s->last = addr;
-      }
-      pv_u64 z = zigzag(addr - pred);
-      if (z < 0x80)
-         *aq++ = (pv_u8)z;
-      else
-         aq = put_varint(aq, z);
-      i += 16;
-   }
+   size_t i = enc_accesses(&w->e, p, lim);
    size_t nrec = i / 16;
-   w->sl = (size_t)(sq - w->sites);
-   w->al = (size_t)(aq - w->addrs);
-   w->prev = prev;
    w->chunk_nrec += nrec;
    w->events += nrec;
    w->raw_len += i;
@@ -625,8 +734,10 @@ int pv_trace_append(struct pv_trace_writer *w, const pv_u8 *p, size_t n)
             return -1;
          if (w->codec == PV_CODEC_RAW)
             memcpy(w->raw + w->raw_len, p + i, len);
+         else if (PV_IS_ACCESS(type))
+            enc_accesses(&w->e, p + i, 16);
          else
-            encode_one(w, p + i, len, h, type);
+            enc_other(&w->e, p + i, len);
          w->raw_len += len;
          w->raw_total += len;
          w->chunk_nrec++;

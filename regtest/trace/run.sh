@@ -6,7 +6,15 @@
 #                 --count) and the recording (--record); pervert-dump of the
 #                 recording must give the same bytes.  (One run, not two: a
 #                 second run differs in pid, start time and TIME records.)
-#   transcode     every codec reads back to the same text
+#   transcode     every codec reads back to the same text (the round trips
+#                 above use the default codec, 4; this one also 0..3)
+#   codec-unit    regtest/trace/codec_test.c (ASan): every codec's encoder and
+#                 decoder on corner cases (shared predictor slots, big site
+#                 ids, sizes without a size code, other records between
+#                 accesses), the writer's chunk boundaries, chunks read alone
+#   bench-writer  regtest/trace/bench_writer.c re-records the multi-chunk
+#                 recording with codecs 2 and 4 and checks the records read
+#                 back; prints the writer's CPU per event
 #   truncated-*   the file cut at several offsets: exit 1, a clear message,
 #                 the text up to the last whole chunk (a prefix of the full
 #                 text) then "incomplete"
@@ -110,13 +118,48 @@ size=$(stat -c %s "$big" 2>/dev/null || echo 0)
 
 if selected transcode; then
    msg=
-   for c in 0 1 2 3 0,19 2,1; do
+   for c in 0 1 2 3 4 0,19 2,1 4,1 4,-7; do
       "$dump" --record="$tmp/tc.pvt" --record-codec=$c "$big" 2> "$tmp/tc.err" ||
          msg="$msg codec $c: recording failed ($(head -c 200 "$tmp/tc.err"));"
       "$dump" "$tmp/tc.pvt" 2>/dev/null | cmp -s - "$tmp/big.txt" ||
          msg="$msg codec $c: different text;"
    done
-   [ -z "$msg" ] && ok "transcode (codecs 0..3, zstd levels 1..19)" || bad transcode "$msg"
+   [ -z "$msg" ] && ok "transcode (codecs 0..4, zstd levels -7..19)" || bad transcode "$msg"
+fi
+
+# ---- codec unit test, writer benchmark -----------------------------------
+zl=$(pkg-config --libs libzstd 2>/dev/null || echo -lzstd)
+zc=$(pkg-config --cflags libzstd 2>/dev/null)
+if selected codec-unit; then
+   if ${CC:-gcc} -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -I"$top/shared" \
+         $zc -o "$tmp/codec_test" "$here/codec_test.c" "$top/shared/pv_trace_write.c" \
+         "$top/shared/pv_trace_read.c" $zl -lpthread 2> "$tmp/ct.err"; then
+      "$tmp/codec_test" "$tmp" > "$tmp/ct.out" 2>&1
+      rc=$?
+      if [ $rc -eq 0 ] && [ "$(tail -1 "$tmp/ct.out")" = "all ok" ]; then
+         ok "codec-unit ($(grep -c '^ok:' "$tmp/ct.out") checks)"
+      else
+         bad codec-unit "exit $rc: $(grep -m3 -E 'FAIL|ERROR|SUMMARY' "$tmp/ct.out" | head -c 600)"
+      fi
+   else
+      bad codec-unit "cannot build: $(head -c 300 "$tmp/ct.err")"
+   fi
+fi
+if selected bench-writer; then
+   if ${CC:-gcc} -O2 -I"$top/shared" $zc -o "$tmp/bench_writer" "$here/bench_writer.c" \
+         "$top/shared/pv_trace_read.c" $zl -lpthread 2> "$tmp/bw.err"; then
+      msg= res=
+      for c in 2,1 4; do
+         if "$tmp/bench_writer" -n 1 -c $c -o "$tmp/bw.pvt" "$big" > "$tmp/bw.out" 2>&1; then
+            res="$res $(sed -n 's|.*codec \([0-9]* level -*[0-9]*\).*events, \([0-9.]*\) bytes.*total \([0-9.]*\).*|codec \1: \2 bytes, \3 ns/event;|p' "$tmp/bw.out")"
+         else
+            msg="$msg codec $c: $(head -c 300 "$tmp/bw.out");"
+         fi
+      done
+      [ -z "$msg" ] && ok "bench-writer (the records read back;$res)" || bad bench-writer "$msg"
+   else
+      bad bench-writer "cannot build: $(head -c 300 "$tmp/bw.err")"
+   fi
 fi
 
 # ---- truncated files -----------------------------------------------------
@@ -305,10 +348,11 @@ if selected fuzz; then
    record "$fz/corpus/list10.pvt" "" "$demos/list" 10
    "$dump" --record="$fz/corpus/raw.pvt" --record-codec=0 "$fz/corpus/list10.pvt" 2>/dev/null
    "$dump" --record="$fz/corpus/stride.pvt" --record-codec=3 "$fz/corpus/list10.pvt" 2>/dev/null
+   "$dump" --record="$fz/corpus/site.pvt" --record-codec=2 "$fz/corpus/list10.pvt" 2>/dev/null
+   # (list10.pvt has the default codec, 4; one with more of its cases too)
+   record "$fz/corpus/bst.pvt" "" "$demos/bst" 30
    head -c 5000 "$fz/corpus/list10.pvt" > "$fz/corpus/cut.pvt"
    srcs=("$here/fuzz_reader.c" "$top/shared/pv_trace_read.c")
-   zl=$(pkg-config --libs libzstd 2>/dev/null || echo -lzstd)
-   zc=$(pkg-config --cflags libzstd 2>/dev/null)
    cc=$(command -v clang || command -v clang-14 || true)
    [ -n "${PV_FUZZ_NO_LIBFUZZER:-}" ] && cc=     # to test the fallback
    kind=
