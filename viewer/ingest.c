@@ -87,6 +87,8 @@ size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, 
    if (smask && (in->gap_left == 0 || in->gap_left >= 2 * weight))
       in->gap_left = next_gap(in, weight);
    *bad = 0;
+   in->n_other = 0;
+   in->other_overflow = 0;
    while (i < stop) {
       if (smask && in->gap_left > 4) {
          pv_u64 pass = in->gap_left - 1;
@@ -139,6 +141,10 @@ size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, 
          break;
       }
       m->counts[t]++;
+      if (in->n_other < sizeof in->other / sizeof in->other[0])
+         in->other[in->n_other++] = (pv_u32)i;
+      else
+         in->other_overflow = 1;
       switch (t) {
       case PV_REC_PAD:
          break;

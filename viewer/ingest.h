@@ -22,6 +22,13 @@ struct pv_ingest {
    unsigned sample_shift;       /* 0: every access updates the model; k: one in 2^k
                                    on average, weighted 2^k (set by the caller when
                                    behind) */
+   /* the last span's records other than accesses: their offsets, for the
+      span's second reader (sites.c), which can then jump from one to the
+      next instead of walking every access again (0 ... n_other; complete
+      unless more than PV_INGEST_OTHERS) */
+   pv_u32   other[4096];
+   unsigned n_other;
+   int      other_overflow;
    pv_u64   gap_left;           /* sampling: accesses up to the next sampled one */
    pv_u32   gap_rng;            /* sampling: xorshift state of the gaps */
    /* called by pv_ingest_run with every span of records consumed (sites.c) */

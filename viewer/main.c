@@ -472,7 +472,8 @@ static void sites_span(void *ctx, struct pv_model *m, const pv_u8 *p, size_t n, 
                        pv_u64 data_size)
 {
    struct pv_app *a = ctx;
-   pv_sites_span(&a->sites, m, p, n, pos, data_size, pv_ingest_fill(&a->in));
+   pv_sites_span_others(&a->sites, m, p, n, pos, data_size, pv_ingest_fill(&a->in),
+                        a->in.other_overflow ? NULL : a->in.other, a->in.n_other);
 }
 
 static void set_title(struct pv_app *a)

@@ -355,6 +355,13 @@ const struct pv_life *pv_sites_life(const struct pv_sites *s, pv_u64 seq)
 void pv_sites_span(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_t n,
                    pv_u64 pos, pv_u64 data_size, double fill)
 {
+   pv_sites_span_others(s, m, p, n, pos, data_size, fill, NULL, 0);
+}
+
+void pv_sites_span_others(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_t n,
+                          pv_u64 pos, pv_u64 data_size, double fill,
+                          const pv_u32 *others, unsigned n_others)
+{
    struct pv_analysis *an = s->an;
    if (!an)
       return;
@@ -403,10 +410,21 @@ void pv_sites_span(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_
    /* a span not analysed, with no site to light: only the other records
     * matter, the accesses are counted a line at a time */
    size_t i = 0;
+   unsigned oi = 0;
    while (i < n) {
       if (light && !sel && !multi) {
-         pv_u64 cs = 0, cm = 0;
-         pv_u64 k = pv_ingest_pass_accesses(p, &i, n, ~0ull, &cs, &cm);
+         pv_u64 k;
+         if (others) {
+            /* straight to the next record that is not an access */
+            while (oi < n_others && others[oi] < i)
+               oi++;
+            size_t next = oi < n_others ? others[oi] : n;
+            k = (next - i) / 16;
+            i = next;
+         } else {
+            pv_u64 cs = 0, cm = 0;
+            k = pv_ingest_pass_accesses(p, &i, n, ~0ull, &cs, &cm);
+         }
          s->n_access += k;
          s->skipped += k;
          if (i >= n)

@@ -113,6 +113,12 @@ void pv_sites_free(struct pv_sites *s);
  * FILL the ring's fill (0..1), for load shedding. */
 void pv_sites_span(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_t n,
                    pv_u64 pos, pv_u64 data_size, double fill);
+/* The same, told where the records other than accesses are (OTHERS[0 ..
+ * N_OTHERS), offsets in P, all of them: the ingest lists them): a span that
+ * is not analysed is then not walked again. */
+void pv_sites_span_others(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_t n,
+                          pv_u64 pos, pv_u64 data_size, double fill,
+                          const pv_u32 *others, unsigned n_others);
 
 /* Select SITE (0: none); restarts the stride-over-time series. */
 void pv_sites_select(struct pv_sites *s, pv_u32 site);

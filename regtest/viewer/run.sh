@@ -472,7 +472,7 @@ for t in vg-seqwrite vg-readpass vg-decay vg-free vg-hover vg-close-midrun vg-co
       # when behind) still counts every access and follows every block: the
       # viewer's totals at the end are the tool's
       timeout 120 env VALGRIND_LIB=$build/vglib PERVERT_BINDIR=$build "$vg" --tool=pervert \
-         --viewer="$view --sample=yes --stats --screenshot=$tmp/$t.png --screenshot-after=1000000000000" \
+         --viewer="$view --sample=yes --stats --dump-sites --screenshot=$tmp/$t.png --screenshot-after=1000000000000" \
          "$build/demos/leak" 300000 > "$tmp/$t.out" 2> "$tmp/$t.err"
       grep -q "^leak n=300000 leaked=150000 " "$tmp/$t.out" || msg="program output wrong"
       tool_acc=$(awk '/pervert: accesses:/ { gsub(",", ""); for (i = 1; i <= NF; i++) if ($i ~ /^(loads|stores|modifies)$/) s += $(i - 1); print s }' "$tmp/$t.err")
@@ -484,6 +484,9 @@ for t in vg-seqwrite vg-readpass vg-decay vg-free vg-hover vg-close-midrun vg-co
          msg=${msg:-"viewer counted '$view_acc' accesses, the tool '$tool_acc'"}
       [ -z "$msg" ] && { [ -n "$tool_live" ] && [ "$tool_live" = "$view_live" ] && [ "$tool_live" -gt 150000 ]; } ||
          msg=${msg:-"viewer has '$view_live' live blocks, the tool '$tool_live'"}
+      # the analysis (which skips spans when behind) counted them all too
+      site_acc=$(sed -n 's/^sites: .* accesses=\([0-9]*\) .*/\1/p' "$tmp/$t.out")
+      [ -z "$msg" ] && [ "$site_acc" != "$tool_acc" ] && msg="the sites panel counted '$site_acc' accesses, the tool '$tool_acc'"
       ;;
    vg-hover)
       rm -f "$tmp/$t.addr"
