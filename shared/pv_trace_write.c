@@ -293,6 +293,18 @@ static size_t enc_accesses_predict(struct enc *e, const pv_u8 *p, size_t lim)
       pv_u64 last = s->last, p1 = last + s->stride, p2 = prev_addr + (pv_u64)(pv_s64)s->rel;
       int pref = (kp & PREF_BIT) != 0;
       pv_u64 pa = pref ? p2 : p1, pb = pref ? p1 : p2;
+      if (f == 0 && addr == pa && s->flag == 0) {
+         /* all three predicted, as last time: a repeat bit and the
+          * predictors' new state (what the rest below comes to then) */
+         fq[k] = FLAG_REPEAT;
+         s->key = kp;
+         s->stride = addr - last;
+         s->last = addr;
+         s->rel = (pv_s32)(addr - prev_addr);
+         prev_addr = addr;
+         ps = s;
+         continue;
+      }
       unsigned miss_a = addr != pa, other = miss_a & (addr == pb);
       unsigned miss = miss_a & !other;
       kp ^= other * PREF_BIT;
