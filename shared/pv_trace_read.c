@@ -4,6 +4,7 @@
  * checked before it is used. */
 #define _GNU_SOURCE
 #include "pv_trace.h"
+#include "pv_trace_codec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -70,11 +71,6 @@ size_t pv_trace_encode_bound(size_t n)
    return 24 + 2 * n;
 }
 
-#define SITE_SLOTS 16384u
-/* as in pv_trace_write.c */
-struct site_slot { pv_u64 last, stride; pv_u32 succ, key; pv_s32 rel; pv_u8 flag; };
-#define KEY_MASK 0xFFFF00FFu
-#define PREF_BIT 0x100u
 
 static pv_u32 get32(const pv_u8 *p) { pv_u32 v; memcpy(&v, p, 4); return v; }
 static pv_u64 get64(const pv_u8 *p) { pv_u64 v; memcpy(&v, p, 8); return v; }
@@ -203,11 +199,7 @@ static int decode_predict(const pv_u8 *x, size_t xn, pv_u8 *out, size_t rawn, pv
             addr += (z >> 1) ^ (pv_u64)-(pv_s64)(z & 1);   /* un-zigzag */
          }
       }
-      s->key = kp;
-      s->flag = (pv_u8)(f & ~3u);
-      s->stride = addr - last;
-      s->last = addr;
-      s->rel = (pv_s32)(addr - prev_addr);
+      pv_slot_learn(s, kp, f, addr, last, prev_addr);
       prev_addr = addr;
       pv_u64 h = (pv_u64)(kp & KEY_MASK) | (pv_u64)site << 32;
       memcpy(o, &h, 8);

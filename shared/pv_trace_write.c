@@ -3,6 +3,7 @@
  * writer. */
 #define _GNU_SOURCE
 #include "pv_trace.h"
+#include "pv_trace_codec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,17 +45,6 @@ static inline unsigned size_code(unsigned sz)
 static void put32(pv_u8 *p, pv_u32 v) { memcpy(p, &v, 4); }
 static void put64(pv_u8 *p, pv_u64 v) { memcpy(p, &v, 8); }
 
-#define SITE_SLOTS 16384u          /* per-site predictor slots (site & mask) */
-
-/* A site slot: codecs SITE and STRIDE use last (and stride); PREDICT all:
- * succ is the site that followed this slot's site last time; key the
- * type and size (header bits 0..7 and 16..31) of its last access, and
- * PREF_BIT; rel its address's offset from the previous access's (32 bits,
- * sign-extended); flag its flag byte without the site bits. */
-struct site_slot { pv_u64 last, stride; pv_u32 succ, key; pv_s32 rel; pv_u8 flag; };
-
-#define KEY_MASK 0xFFFF00FFu       /* type and size of an access header */
-#define PREF_BIT 0x100u            /* in key: PREDICT prefers the offset */
 #define FLAG_REPEAT 0xFFu          /* PREDICT: in ops, a repeat bit 1 (no flag
                                       byte is 0xFF: lengths are <= 8) */
 
@@ -297,10 +287,7 @@ static size_t enc_accesses_predict(struct enc *e, const pv_u8 *p, size_t lim)
          /* all three predicted, as last time: a repeat bit and the
           * predictors' new state (what the rest below comes to then) */
          fq[k] = FLAG_REPEAT;
-         s->key = kp;
-         s->stride = addr - last;
-         s->last = addr;
-         s->rel = (pv_s32)(addr - prev_addr);
+         pv_slot_learn(s, kp, 0, addr, last, prev_addr);
          prev_addr = addr;
          ps = s;
          continue;
@@ -315,11 +302,7 @@ static size_t enc_accesses_predict(struct enc *e, const pv_u8 *p, size_t lim)
       f |= other * PV_PREDICT_OTHERADDR | len << PV_PREDICT_LEN_SHIFT;
       /* the flag byte, or REPEAT (enc_put makes it a bit) */
       fq[k] = f == s->flag ? FLAG_REPEAT : (pv_u8)f;   /* (flag: no site bits) */
-      s->key = kp;
-      s->flag = (pv_u8)(f & ~3u);
-      s->stride = addr - last;
-      s->last = addr;
-      s->rel = (pv_s32)(addr - prev_addr);
+      pv_slot_learn(s, kp, f, addr, last, prev_addr);
       prev_addr = addr;
       ps = s;
    }
