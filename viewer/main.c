@@ -2,7 +2,9 @@
  *
  * Each turn of the loop: handle input; drain the ring into the model until
  * the frame is due (longer when the ring is filling up: the producer must
- * never wait for the viewer); then one frame: decay and add heat, feed the
+ * never wait for the viewer) -- in a window the ingest thread of pump.c
+ * does the draining, also while the frame is presented, and the loop just
+ * waits; then one frame: decay and add heat, feed the
  * timeline, let follow mode move the view, follow view/layout changes with
  * the textures, draw map + timeline + text, take a screenshot if one is due,
  * present.  Headless (--screenshot) runs the same loop on SDL's offscreen
