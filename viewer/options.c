@@ -43,7 +43,7 @@ void pv_opts_usage(void)
 "                         has written it (for tests)\n"
 "  --stats                print frame and ingest rates to stderr\n"
 "  --sample=yes|no        when the viewer falls behind the program, update the\n"
-"                         picture from one access in 8, 16 ... 64 (counted for\n"
+"                         picture from one access in 8, 16 ... 256 (counted for\n"
 "                         all) instead of making the program wait (default:\n"
 "                         yes in a window, no headless)\n"
 "  --show-help            start with the key overlay shown (as after h)\n"

@@ -132,7 +132,7 @@ void pv_pump_stop(struct pv_app *a)
 /* FILL is how full the ring was before the last ingest began: what the
  * program wrote while the viewer was drawing (or, with the pump, while it
  * was behind).  Over 3/4 (the program may have waited)?  Then update the
- * model from one access in 8, 16 ... 64 on average (each weighted to stand
+ * model from one access in 8, 16 ... 256 on average (each weighted to stand
  * for the others; every access is still counted) so that reading gets
  * cheaper; back towards every access once the ring has stayed nearly
  * empty for half a second.  (The fill after an ingest says little: the
@@ -142,7 +142,7 @@ void pv_pump_adjust_sampling(struct pv_app *a, double fill, double now)
    unsigned *k = &a->in.sample_shift;
    if (fill > 0.75) {
       a->calm_since = 0;
-      if (*k < 6 && now - a->sample_at > 0.02) {
+      if (*k < 8 && now - a->sample_at > 0.02) {
          *k = *k == 0 ? 3 : *k + 1;     /* start at 1/8: a full ring is far behind */
          a->sample_at = now;
       }
