@@ -359,7 +359,9 @@ int pv_app_frame(struct pv_app *a)
    /* heat: the time that passed, then this frame's accesses */
    if (a->model.inc_min <= a->model.inc_max)
       a->last_paint = now;
+   pv_pump_release(a);                 /* the decay pass reads no model */
    pv_heat_decay(&a->heat, dt * 1000.0);
+   pv_pump_take(a);
    pv_sites_take_inc(&a->sites, &a->model);   /* a selected site: its accesses alone */
    pv_heat_add(&a->heat, &a->model);
    pv_timeline_accumulate(&a->tl, &a->model);

@@ -462,7 +462,9 @@ void pv_mapdraw(struct pv_app *a)
    if (!a->applied_ok)
       return;
    pv_mapdraw_base(a, 0);
+   pv_pump_release(a);        /* composing reads no model: the ingest may run */
    pv_heat_compose(&a->heat, a->base, a->basebuf, &a->scr.map);
+   pv_pump_take(a);
    draw_separators(a);
    draw_outlines(a);
    draw_labels(a);
