@@ -123,6 +123,7 @@ int pv_reader_batch(struct pv_reader *r, const pv_u8 **p, size_t *n)
       }
       r->idle_polls = 0;
       r->backoff_us = 0;
+      r->idle_us = 0;
       if (head - r->tail > r->size) {   /* corrupt: cannot happen with a sane producer */
          r->lost = 1;
          return PV_BATCH_END;
@@ -165,12 +166,17 @@ void pv_reader_wait(struct pv_reader *r, int ms)
 {
    /* The producer publishes every few thousand events or at each syscall:
     * a short sleep is enough and costs no CPU.  Back off exponentially from
-    * 50 us after data to the cap (at most 2.2 ms). */
-   long cap_us = (long)(ms > 0 ? (ms < 2 ? ms : 2) : 0) * 1000L + 200L;
+    * 50 us after data to the cap: 300 us for the first 50 ms without data
+    * (a program between two bursts: a fast one fills a 4 MiB ring in 1-2
+    * ms), then at most 2.2 ms (an idle program costs no CPU). */
+   long cap_us = r->idle_us < 50000 ? 300
+                 : (long)(ms > 0 ? (ms < 2 ? ms : 2) : 0) * 1000L + 200L;
    long us = r->backoff_us ? (long)r->backoff_us * 2 : 50;
    if (us > cap_us)
       us = cap_us;
    r->backoff_us = (unsigned)us;
+   if (r->idle_us < 50000)
+      r->idle_us += (unsigned)us;
    struct timespec ts = { 0, us * 1000L };
    pv_reader_publish(r);
    nanosleep(&ts, NULL);

@@ -37,6 +37,7 @@ struct pv_reader {
    int                lost;          /* producer died without an EXIT record */
    unsigned           idle_polls;
    unsigned           backoff_us;    /* next pv_reader_wait sleep; 0 after data */
+   unsigned           idle_us;       /* slept since the last data (up to 50 ms) */
 };
 
 enum { PV_BATCH_NONE = 0, PV_BATCH_DATA = 1, PV_BATCH_END = 2 };
