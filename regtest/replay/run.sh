@@ -60,14 +60,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/pv-replay-test.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
 pass=0 fail=0 skip=0
-selected() {
-   [ ${#patterns[@]} -eq 0 ] && return 0
-   local p
-   for p in "${patterns[@]}"; do
-      case $1 in *"$p"*) return 0 ;; esac
-   done
-   return 1
-}
+. "$here/../want.sh"
+selected() { pv_want "$1"; }
 ok()   { pass=$((pass + 1)); printf 'PASS  %s\n' "$1"; }
 bad()  { fail=$((fail + 1)); printf 'FAIL  %s: %s\n' "$1" "$2"; }
 skipped() { skip=$((skip + 1)); printf 'SKIP  %s (%s)\n' "$1" "$2"; }

@@ -63,11 +63,8 @@ pass=0 fail=0 skip=0
 ok()  { pass=$((pass + 1)); printf 'PASS  sites/%s\n' "$1"; }
 bad() { fail=$((fail + 1)); printf 'FAIL  sites/%s: %s\n' "$1" "$2"
         [ -n "${3:-}" ] && [ -f "$3" ] && grep -v '^site \|^stride-time-col' "$3" | head -n 30 | sed 's/^/      /'; }
-want() {
-   [ ${#patterns[@]} -eq 0 ] && return 0
-   local p; for p in "${patterns[@]}"; do case $1 in *"$p"*) return 0 ;; esac; done
-   return 1
-}
+. "$here/../want.sh"
+want() { pv_want "$1"; }
 
 if [ ! -x "$view" ] || [ ! -d "$build/vglib" ] || [ ! -x "$demos/matrix_rowcol" ]; then
    echo "FAIL: the viewer, the tool or the demos are not built: ./configure && make" >&2

@@ -45,11 +45,8 @@ ok()   { pass=$((pass + 1)); printf 'PASS  viewer/%s\n' "$1"; }
 bad()  { fail=$((fail + 1)); printf 'FAIL  viewer/%s: %s\n' "$1" "$2"
          [ -n "${3:-}" ] && [ -f "$3" ] && tail -n 20 "$3" | sed 's/^/      /'; }
 skp()  { skip=$((skip + 1)); printf 'SKIP  viewer/%s (%s)\n' "$1" "$2"; }
-want() {
-   [ ${#patterns[@]} -eq 0 ] && return 0
-   local p; for p in "${patterns[@]}"; do case $1 in *"$p"*) return 0 ;; esac; done
-   return 1
-}
+. "$here/../want.sh"
+want() { pv_want "$1"; }
 
 # ---- build the helpers ---------------------------------------------------
 sdl_cflags=$(pkg-config --cflags sdl2 SDL2_image SDL2_ttf)
