@@ -111,8 +111,6 @@ int pv_panel_key(struct pv_app *a, SDL_Keycode c, int shift)
       return 0;
    switch (c) {
    case SDLK_TAB:
-      move_sel(a, shift ? -1 : 1);
-      return 1;
    case SDLK_n:
       move_sel(a, shift ? -1 : 1);
       return 1;
