@@ -265,6 +265,20 @@ static pv_u32 pred(const struct pv_heap *h, pv_u64 addr)
    return best;
 }
 
+/* Live block with the smallest address > ADDR (0 if none). */
+static pv_u32 succ(const struct pv_heap *h, pv_u64 addr)
+{
+   pv_u32 t = h->root, best = 0;
+   while (t) {
+      if (h->b[t].addr > addr) {
+         best = t;
+         t = h->b[t].l;
+      } else
+         t = h->b[t].r;
+   }
+   return best;
+}
+
 /* Node N, live, out of the treap, the hash and the totals. */
 static void drop(struct pv_heap *h, pv_u32 n, long slot)
 {
@@ -306,23 +320,12 @@ void pv_heap_alloc(struct pv_heap *h, pv_u64 addr, pv_u64 size, pv_u32 stack,
    pv_u64 end = addr + span(b);
    while (before && h->b[before].addr + span(&h->b[before]) > addr) {
       pv_u32 gone = before;
-      before = pred(h, h->b[gone].addr - 1);
-      if (before == n)
-         before = 0;
+      before = h->b[gone].addr ? pred(h, h->b[gone].addr - 1) : 0;
       drop(h, gone, -1);
    }
    while (after && h->b[after].addr < end) {
       pv_u32 gone = after;
-      after = 0;
-      pv_u32 t = h->root;            /* the next one: smallest address > gone's */
-      pv_u64 ga = h->b[gone].addr;
-      while (t) {
-         if (h->b[t].addr > ga) {
-            after = t;
-            t = h->b[t].l;
-         } else
-            t = h->b[t].r;
-      }
+      after = succ(h, h->b[gone].addr);
       drop(h, gone, -1);
    }
    hash_put(h, n);

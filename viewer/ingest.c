@@ -141,7 +141,7 @@ size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, 
          break;
       }
       m->counts[t]++;
-      if (in->n_other < sizeof in->other / sizeof in->other[0])
+      if (in->n_other < PV_INGEST_OTHERS)
          in->other[in->n_other++] = (pv_u32)i;
       else
          in->other_overflow = 1;

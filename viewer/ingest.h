@@ -25,8 +25,9 @@ struct pv_ingest {
    /* the last span's records other than accesses: their offsets, for the
       span's second reader (sites.c), which can then jump from one to the
       next instead of walking every access again (0 ... n_other; complete
-      unless more than PV_INGEST_OTHERS) */
-   pv_u32   other[4096];
+      unless other_overflow: more than PV_INGEST_OTHERS) */
+#define PV_INGEST_OTHERS 4096
+   pv_u32   other[PV_INGEST_OTHERS];
    unsigned n_other;
    int      other_overflow;
    pv_u64   gap_left;           /* sampling: accesses up to the next sampled one */
