@@ -60,19 +60,41 @@ static pv_u64 span(const struct pv_block *b)
    return b->size ? b->size : 1;
 }
 
-/* ---- the address hash ------------------------------------------------ */
+/* ---- the address hash ------------------------------------------------
+ *
+ * Slots are looked at in the order the program allocates and frees, which
+ * is mostly in address order, or near a block freed a moment ago.  A slot
+ * chosen at random from the whole address (a plain hash) costs a cache
+ * miss per ALLOC and per FREE on a big heap, and those misses were most of
+ * the heap's time (list 1000000 while recording: 210 ns an ALLOC, 220 ns a
+ * FREE).  So the home slot keeps the order of the addresses within each
+ * 256-byte window: the window's 16 granules of 16 bytes get 16 slots in a
+ * row (two cache lines), at a place chosen by hashing the window's number.
+ * Neighbours in memory share cache lines in the table, while windows still
+ * land at random, so regions far apart do not pile up on the same slots.
+ * (Whole 4 KiB pages per window were tried: dense pages overlap in the
+ * table and make long runs to probe and to shift on delete.) */
 
-static inline pv_u32 home(const struct pv_heap *h, pv_u64 addr)
+#define WINDOW_BITS 4                 /* 16 granules of 16 bytes */
+
+static inline pv_u32 key_of(pv_u64 addr)
 {
-   return (pv_u32)(((addr >> 4) * 0x9E3779B97F4A7C15ULL) >> h->hshift);
+   return (pv_u32)(addr >> 4);
 }
 
-static void hash_put(struct pv_heap *h, pv_u32 n)
+static inline pv_u32 home(const struct pv_heap *h, pv_u32 key)
 {
-   pv_u32 m = h->hcap - 1, i = home(h, h->b[n].addr);
-   while (h->hs[i])
+   pv_u32 w = (pv_u32)(((pv_u64)(key >> WINDOW_BITS) * 0x9E3779B97F4A7C15ULL) >> 32);
+   return (w + (key & ((1u << WINDOW_BITS) - 1))) & (h->hcap - 1);
+}
+
+static void hash_put(struct pv_heap *h, pv_u32 n, pv_u32 key)
+{
+   pv_u32 m = h->hcap - 1, i = home(h, key);
+   while (h->hs[i].node)
       i = (i + 1) & m;
-   h->hs[i] = n;
+   h->hs[i].node = n;
+   h->hs[i].key = key;
 }
 
 /* Room for one more live block; -1 when memory runs out. */
@@ -81,16 +103,16 @@ static int hash_room(struct pv_heap *h)
    if ((h->live_count + 1) * 2 <= h->hcap)
       return 0;
    pv_u32 ncap = h->hcap ? h->hcap * 2 : 1024;
-   pv_u32 *n = calloc(ncap, sizeof *n);
+   struct pv_hslot *n = calloc(ncap, sizeof *n);
    if (!n)
       return -1;
-   pv_u32 *old = h->hs, ocap = h->hcap;
+   struct pv_hslot *old = h->hs;
+   pv_u32 ocap = h->hcap;
    h->hs = n;
    h->hcap = ncap;
-   h->hshift = 64 - (pv_u32)__builtin_ctz(ncap);
    for (pv_u32 i = 0; i < ocap; i++)
-      if (old[i])
-         hash_put(h, old[i]);
+      if (old[i].node)
+         hash_put(h, old[i].node, old[i].key);
    free(old);
    return 0;
 }
@@ -100,9 +122,9 @@ static long hash_find(const struct pv_heap *h, pv_u64 addr)
 {
    if (!h->hcap)
       return -1;
-   pv_u32 m = h->hcap - 1, i = home(h, addr), n;
-   while ((n = h->hs[i]) != 0) {
-      if (h->b[n].addr == addr)
+   pv_u32 m = h->hcap - 1, key = key_of(addr), i = home(h, key), n;
+   while ((n = h->hs[i].node) != 0) {
+      if (h->hs[i].key == key && h->b[n].addr == addr)
          return (long)i;
       i = (i + 1) & m;
    }
@@ -114,12 +136,12 @@ static void hash_del(struct pv_heap *h, pv_u32 i)
    /* backward-shift deletion (linear probing) */
    pv_u32 m = h->hcap - 1, j = i;
    for (;;) {
-      h->hs[i] = 0;
+      h->hs[i].node = 0;
       for (;;) {
          j = (j + 1) & m;
-         if (!h->hs[j])
+         if (!h->hs[j].node)
             return;
-         pv_u32 k = home(h, h->b[h->hs[j]].addr);
+         pv_u32 k = home(h, h->hs[j].key);
          /* can entry j move to i?  yes unless k lies cyclically in (i, j] */
          if (i <= j ? (k <= i || k > j) : (k <= i && k > j))
             break;
@@ -141,14 +163,13 @@ int pv_heap_reindex(struct pv_heap *h)
    if (!h->hs)
       return -1;
    h->hcap = need;
-   h->hshift = 64 - (pv_u32)__builtin_ctz(need);
    /* every node in the treap, found from the root (free nodes are not in it) */
    pv_u32 t = h->root, prev = 0;
    while (t) {                       /* in-order walk by parent links */
       pv_u32 next;
       const struct pv_block *b = &h->b[t];
       if (prev == b->p) {
-         hash_put(h, t);
+         hash_put(h, t, key_of(b->addr));
          next = b->l ? b->l : b->r ? b->r : b->p;
       } else if (prev == b->l) {
          next = b->r ? b->r : b->p;
@@ -328,7 +349,7 @@ void pv_heap_alloc(struct pv_heap *h, pv_u64 addr, pv_u64 size, pv_u32 stack,
       after = succ(h, h->b[gone].addr);
       drop(h, gone, -1);
    }
-   hash_put(h, n);
+   hash_put(h, n, key_of(addr));
    h->live_bytes += size;
    h->live_count++;
 }
@@ -339,7 +360,7 @@ int pv_heap_free(struct pv_heap *h, pv_u64 addr, pv_u32 free_stack, pv_u32 tid, 
    long slot = hash_find(h, addr);
    if (slot < 0)
       return 0;
-   pv_u32 gone = h->hs[slot];
+   pv_u32 gone = h->hs[slot].node;
    h->gen++;
    struct pv_freed *f = &h->freed[h->freed_head];
    h->freed_head = (h->freed_head + 1) % PV_FREED_CAP;

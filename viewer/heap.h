@@ -28,13 +28,18 @@ struct pv_freed {
    double when;           /* viewer clock at the FREE record */
 };
 
+/* A slot of the address hash: the node and the low 32 bits of its
+ * start address / 16, so that probing and moving entries need not read
+ * the nodes. */
+struct pv_hslot { pv_u32 node, key; };
+
 struct pv_heap {
    struct pv_block *b;    /* b[0] is the nil node */
    pv_u32  nb, cap, free_head, root, rng;
    pv_u32  maxn;          /* the block with the highest address (0: unknown):
                              allocators mostly hand out rising addresses */
-   pv_u32 *hs;            /* start address -> node (0 = empty), linear probing */
-   pv_u32  hcap, hshift;  /* its size (a power of two, >= 2 x live) and 64 - log2 */
+   struct pv_hslot *hs;   /* start address -> node (node 0 = empty), linear probing */
+   pv_u32  hcap;          /* its size (a power of two, >= 2 x live) */
    pv_u64  live_bytes, live_count, allocs, frees, untracked;
    struct pv_freed freed[PV_FREED_CAP];
    unsigned freed_head, freed_n;
