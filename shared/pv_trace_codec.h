@@ -13,7 +13,9 @@
  * succ is the site that followed this slot's site last time; key the
  * type and size (header bits 0..7 and 16..31) of its last access, and
  * PREF_BIT; rel its address's offset from the previous access's (32 bits,
- * sign-extended); flag its flag byte without the site bits. */
+ * sign-extended); flag its flag byte without the site bits.  (The decoder's
+ * slot; the encoder keeps the same state packed for its common case,
+ * pv_trace_write.c's struct enc_slot, and learns as pv_slot_learn.) */
 struct site_slot { pv_u64 last, stride; pv_u32 succ, key; pv_s32 rel; pv_u8 flag; };
 
 #define KEY_MASK 0xFFFF00FFu       /* type and size of an access header */

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,22 +46,57 @@ static inline unsigned size_code(unsigned sz)
 static void put32(pv_u8 *p, pv_u32 v) { memcpy(p, &v, 4); }
 static void put64(pv_u8 *p, pv_u64 v) { memcpy(p, &v, 8); }
 
-#define FLAG_REPEAT 0xFFu          /* PREDICT: in ops, a repeat bit 1 (no flag
-                                      byte is 0xFF: lengths are <= 8) */
+#define FLAG_REPEAT 0xFFu          /* PREDICT: in ops, a repeat bit 1 */
+
+/* The encoder's site slot: the predictor state of pv_trace_codec.h's
+ * struct site_slot (the decoder's), packed so that codec PREDICT's common
+ * case -- every prediction hit, as last time -- costs two compares (one
+ * with the record's header) and two stores.  last, stride, succ and rel
+ * are site_slot's; x holds its key, flag and PREF_BIT:
+ *   bits  0..31  key: the type and size of the slot's last access (a
+ *                header's bits, sub 0)
+ *   bits 32..63  the site of that access ^ the slot's code: bit 0
+ *                PREF_BIT (X_OFFSET), bits 1..6 flag >> 1 (flag's bits
+ *                0..1 are 0)
+ * So x is the header of an access of that site, type and size exactly
+ * when the slot prefers the stride and its flag is 0 (code 0), and x ^
+ * X_OFFSET is when it prefers the offset (code 1).  The sites of a slot
+ * agree in their low 14 bits (the slot number), so no header of a site of
+ * the slot matches it in another state: x's bits 32..45 are the code ^
+ * the slot number.  A fresh slot is all 0: no key, and the code stands for
+ * nothing (pv_slot_learn's state at the start of a chunk: flag 0, the
+ * stride preferred); but slots 0 and 1 would match headers 0 and X_OFFSET
+ * (not records: type 0, length 0), so their x is another slot's number.
+ * (Last and stride apart: gcc makes a vector of the two otherwise.) */
+struct enc_slot { pv_u64 last; pv_u32 succ; pv_s32 rel; pv_u64 stride, x; };
+
+#define X_OFFSET (1ull << 32)
+
+/* slots 0..M fresh */
+static void enc_clear_slots(struct enc_slot *slot, pv_u32 m)
+{
+   memset(slot, 0, ((size_t)m + 1) * sizeof *slot);
+   slot[0].x = 2ull << 32;               /* (see struct enc_slot) */
+   slot[1].x = 3ull << 32;
+}
 
 /* One chunk's columns as they are built, record by record (the writer's
  * and pv_trace_encode's).  Codecs 1..3: ops, sites, addrs (sizes and
- * addresses), var; PREDICT: ops the flag bytes or FLAG_REPEAT (enc_put
- * makes them the repeat bits and the flags not repeated), opc the missed
- * ops (and sizes). */
+ * addresses), var; PREDICT: ops FLAG_REPEAT or 0 (enc_put makes them the
+ * repeat bits), flags the flag bytes not repeated, opc the missed ops (and
+ * sizes). */
 struct enc {
    int      codec;
-   pv_u8   *ops, *sites, *opc, *addrs, *var;
-   size_t   nrec, sl, ol, al, vl;
-   struct site_slot *slot;
+   pv_u8   *ops, *flags, *sites, *opc, *addrs, *var;
+   size_t   nrec, fl, sl, ol, al, vl;
+   struct enc_slot *slot;
    pv_u64   prev;                /* COLS, PREDICT: the previous address */
-   pv_u32   prev_site;           /* PREDICT: the previous access's site */
-   pv_u32   used;                /* the slots touched are <= the next 2^k - 1 */
+   pv_u32   prev_site;           /* PREDICT: the previous access's slot */
+   pv_u32   used;                /* codecs 2, 3: the slots touched are <= the
+                                    next 2^k - 1 */
+   pv_u16  *fresh;               /* PREDICT: the slots touched (each once:
+                                    when fresh), nfresh of them */
+   pv_u32   nfresh;
 };
 
 /* Room for the columns of up to RAW bytes of records; 0 or -1. */
@@ -69,44 +105,61 @@ static int enc_alloc(struct enc *e, size_t raw)
    /* at most raw/8 records, raw/16 accesses of at most 5 bytes of site,
     * 1 + 3 of op and size, 3 + 10 of size and address */
    e->ops = malloc(raw / 8 + 1);
+   e->flags = malloc(raw / 8 + 1);
    e->sites = malloc(raw / 16 * 5 + 8);     /* + 8: PREDICT writes 4 and 8 */
    e->opc = malloc(raw / 16 * 4 + 1);       /* bytes at the end of the column */
    e->addrs = malloc(raw / 16 * 13 + 8);
    e->var = malloc(raw + 1);
-   e->slot = calloc(SITE_SLOTS, sizeof *e->slot);
-   return e->ops && e->sites && e->opc && e->addrs && e->var && e->slot ? 0 : -1;
+   e->slot = malloc(SITE_SLOTS * sizeof *e->slot);
+   e->fresh = malloc(SITE_SLOTS * sizeof *e->fresh);
+   if (e->slot)
+      enc_clear_slots(e->slot, SITE_SLOTS - 1);
+   if (e->ops)
+      memset(e->ops, FLAG_REPEAT, raw / 8 + 1);    /* see enc_reset */
+   return e->ops && e->flags && e->sites && e->opc && e->addrs && e->var && e->slot &&
+          e->fresh ? 0 : -1;
 }
 
 static void enc_free(struct enc *e)
 {
    free(e->ops);
+   free(e->flags);
    free(e->sites);
    free(e->opc);
    free(e->addrs);
    free(e->var);
    free(e->slot);
+   free(e->fresh);
 }
 
 /* empty columns, predictors as at the start of a chunk */
 static void enc_reset(struct enc *e)
 {
-   pv_u32 m = e->used;              /* slots 0..m were touched, at most */
+   /* the slots touched: codecs 2 and 3 0..m, at most; PREDICT the ones it
+    * noted, and slot 0 (the first record's predecessor) */
+   pv_u32 m = e->used;
    m |= m >> 1;
    m |= m >> 2;
    m |= m >> 4;
    m |= m >> 8;
-   memset(e->slot, 0, ((size_t)m + 1) * sizeof *e->slot);
-   e->nrec = e->sl = e->ol = e->al = e->vl = 0;
+   for (pv_u32 k = 0; k < e->nfresh; k++)
+      e->slot[e->fresh[k]] = (struct enc_slot){ 0 };
+   enc_clear_slots(e->slot, m);
+   /* PREDICT: the ops not written are repeats (the encoder's common case
+    * writes none) */
+   memset(e->ops, FLAG_REPEAT, e->nrec);
+   e->nrec = e->fl = e->sl = e->ol = e->al = e->vl = 0;
    e->prev = 0;
    e->prev_site = 0;
    e->used = 0;
+   e->nfresh = 0;
 }
 
-/* the encoded size (PREDICT: at most) */
+/* the encoded size */
 static size_t enc_size(const struct enc *e)
 {
    if (e->codec == PV_CODEC_PREDICT)
-      return 24 + (e->nrec + 7) / 8 + e->nrec + e->sl + e->ol + e->al + e->vl;
+      return 24 + (e->nrec + 7) / 8 + e->fl + e->sl + e->ol + e->al + e->vl;
    return 16 + e->nrec + e->sl + e->al + e->vl;
 }
 
@@ -118,32 +171,33 @@ static size_t enc_put(const struct enc *e, pv_u8 *x)
    if (e->codec == PV_CODEC_PREDICT) {
       /* the repeat bits (record k: bit k % 8 of byte k / 8), then the
        * flags not repeated */
-      size_t nb = (e->nrec + 7) / 8;
-      pv_u8 *bits = x + 24, *fq = bits + nb;
+      size_t nb = (e->nrec + 7) / 8, k;
+      pv_u8 *bits = x + 24;
       const pv_u8 *t = e->ops;
-      for (size_t k = 0; k < nb; k++) {
-         unsigned b = 0, m = e->nrec - 8 * k < 8 ? (unsigned)(e->nrec - 8 * k) : 8;
-         pv_u64 w8;
-         if (m == 8 && (memcpy(&w8, t, 8), w8 == ~0ull)) {
-            bits[k] = 0xFF;                    /* 8 repeats (loops) */
-            t += 8;
-            continue;
-         }
-         for (unsigned j = 0; j < m; j++) {
-            unsigned r = t[j] == FLAG_REPEAT;
-            b |= r << j;
-            *fq = t[j];
-            fq += !r;
-         }
-         bits[k] = (pv_u8)b;
-         t += m;
+      for (k = 0; k < e->nrec / 8; k++) {
+         /* 8 at a time, without a branch (pointer chasing): bit 7 of
+          * each byte of d is 1 where ops is not FLAG_REPEAT; then those
+          * bits gathered (they land apart: no carries) */
+         pv_u64 w, d;
+         memcpy(&w, t + 8 * k, 8);
+         w = ~w;
+         d = (((w & 0x7F7F7F7F7F7F7F7Full) + 0x7F7F7F7F7F7F7F7Full) | w)
+             & 0x8080808080808080ull;
+         bits[k] = (pv_u8)~(((d >> 7) * 0x0102040810204080ull) >> 56);
       }
-      put32(x + 4, (pv_u32)(fq - (bits + nb)));
+      if (k < nb) {
+         unsigned b = 0;
+         for (unsigned j = 0; j < e->nrec % 8; j++)
+            b |= (unsigned)(t[8 * k + j] == FLAG_REPEAT) << j;
+         bits[k] = (pv_u8)b;
+      }
+      memcpy(bits + nb, e->flags, e->fl);
+      put32(x + 4, (pv_u32)e->fl);
       put32(x + 8, (pv_u32)e->sl);
       put32(x + 12, (pv_u32)e->ol);
       put32(x + 16, (pv_u32)e->al);
       put32(x + 20, (pv_u32)e->vl);
-      x = fq;
+      x = bits + nb + e->fl;
    } else {
       put32(x + 4, (pv_u32)e->sl);
       put32(x + 8, (pv_u32)e->al);
@@ -165,7 +219,9 @@ static size_t enc_put(const struct enc *e, pv_u8 *x)
 /* a record that is not an access (LEN bytes): whole, in the V column */
 static void enc_other(struct enc *e, const pv_u8 *rec, size_t len)
 {
-   e->ops[e->nrec++] = e->codec == PV_CODEC_PREDICT ? PV_PREDICT_OTHER : 0;
+   e->ops[e->nrec++] = 0;
+   if (e->codec == PV_CODEC_PREDICT)
+      e->flags[e->fl++] = PV_PREDICT_OTHER;
    memcpy(e->var + e->vl, rec, len);
    e->vl += len;
 }
@@ -176,7 +232,7 @@ static void enc_other(struct enc *e, const pv_u8 *rec, size_t len)
 static size_t enc_accesses_cols(struct enc *e, const pv_u8 *p, size_t lim)
 {
    pv_u8 *op = e->ops + e->nrec, *sq = e->sites + e->sl, *aq = e->addrs + e->al;
-   struct site_slot *slot = e->slot;
+   struct enc_slot *slot = e->slot;
    const int codec = e->codec;
    pv_u64 prev = e->prev;
    pv_u32 used = e->used;
@@ -198,7 +254,7 @@ static size_t enc_accesses_cols(struct enc *e, const pv_u8 *p, size_t lim)
       if (!sc)
          aq = put_varint(aq, sz);
       if (codec == PV_CODEC_SITE) {
-         struct site_slot *s = &slot[site & (SITE_SLOTS - 1)];
+         struct enc_slot *s = &slot[site & (SITE_SLOTS - 1)];
          pred = s->last;               /* (the stride is only the STRIDE codec's) */
          s->last = addr;
          used |= site;
@@ -206,7 +262,7 @@ static size_t enc_accesses_cols(struct enc *e, const pv_u8 *p, size_t lim)
          pred = prev;
          prev = addr;
       } else {
-         struct site_slot *s = &slot[site & (SITE_SLOTS - 1)];
+         struct enc_slot *s = &slot[site & (SITE_SLOTS - 1)];
          pred = s->last + s->stride;
          s->stride = addr - s->last;
          s->last = addr;
@@ -237,80 +293,119 @@ static size_t enc_accesses_cols(struct enc *e, const pv_u8 *p, size_t lim)
  *            prefers the one that hit last (PREF_BIT).
  * and a repeat bit says that the site was predicted and its flag byte is
  * the one it had last time (then the flag byte is left out).
- * Written without branches on the predictions' outcomes (they are random
- * in pointer chasing): a missed site and address are stored always, their
+ * Nearly every record of a loop is all predicted, as last time: that case
+ * is tried first, in a loop of its own.  The general case is written
+ * without branches on the predictions' outcomes (they are random in
+ * pointer chasing): a missed site and address are stored always, their
  * column advanced by their length, 0 when predicted; the lengths are in
  * the flag byte (pv_trace.h). */
 static size_t enc_accesses_predict(struct enc *e, const pv_u8 *p, size_t lim)
 {
    /* few variables carried from one record to the next: the compiler
     * keeps some of the others on the stack, which costs little unless they
-    * change (then each record waits for the last one's store) */
-   pv_u8 *fq = e->ops + e->nrec, *sq = e->sites + e->sl, *aq = e->addrs + e->al;
-   struct site_slot *slot = e->slot, *ps = &slot[e->prev_site & (SITE_SLOTS - 1)];
+    * change (then each record waits for the last one's store).  The
+    * records are at pe + j, j from -n up to 0 (one register less). */
+   size_t n = lim & ~(size_t)15;
+   const pv_u8 *pe = p + n;
+   pv_u8 *fe = e->ops + e->nrec + n / 16, *fq = e->flags + e->fl, *sq = e->sites + e->sl,
+         *aq = e->addrs + e->al;
+   struct enc_slot *slot = e->slot, *ps = &slot[e->prev_site & (SITE_SLOTS - 1)];
    pv_u64 prev_addr = e->prev;
-   pv_u32 site = e->prev_site;
-   size_t k, n = lim / 16;
-   for (k = 0; k < n; k++) {
-      const pv_u8 *q = p + 16 * k;
+   ptrdiff_t j = -(ptrdiff_t)n;
+   while (j != 0) {
       pv_u64 h, addr;
-      memcpy(&h, q, 8);
+      pv_u32 site;
+      struct enc_slot *s;
+      /* All three predicted, as last time: a repeat bit (in ops already:
+       * enc_reset), and of the predictors' new state what changes.  h ==
+       * x: an access (x holds an access's type), its op predicted, flag
+       * 0, the stride preferred; if that hits, the stride stays.  If the
+       * offset is preferred and hits, rel stays.  (A loop of its own: the
+       * compiler keeps its variables in registers.) */
+      for (;;) {
+         memcpy(&h, pe + j, 8);
+         memcpy(&site, pe + j + 4, 4);              /* PV_HDR_A32(h) */
+         memcpy(&addr, pe + j + 8, 8);
+         s = &slot[site & (SITE_SLOTS - 1)];
+         if (ps->succ != site)
+            break;
+         if (h == s->x) {
+            if (addr != s->last + s->stride)
+               break;
+            s->last = addr;
+            s->rel = (pv_s32)(addr - prev_addr);
+         } else {
+            if ((h ^ X_OFFSET) != s->x || addr != prev_addr + (pv_u64)(pv_s64)s->rel)
+               break;
+            s->stride = addr - s->last;
+            s->last = addr;
+         }
+         prev_addr = addr;
+         ps = s;
+         j += 16;
+         if (j == 0)
+            goto done;
+      }
+      /* the general case (also the above with a header's sub byte not 0,
+       * which is left out) */
       unsigned type = PV_HDR_TYPE(h);
       if (!PV_IS_ACCESS(type))
          break;
-      memcpy(&addr, q + 8, 8);
-      site = PV_HDR_A32(h);
       pv_u32 key = (pv_u32)(h & KEY_MASK);
       /* site: 0 predicted, 1 two bytes, 2 four bytes */
       unsigned f = (ps->succ != site) * (1u + (site > 0xFFFF));
       ps->succ = site;
       memcpy(sq, &site, 4);
       sq += 2 * f;
-      struct site_slot *s = &slot[site & (SITE_SLOTS - 1)];
-      pv_u32 kp = s->key;
-      if (__builtin_expect((kp & KEY_MASK) != key, 0)) {
+      pv_u64 x = s->x;
+      unsigned code = (pv_u32)(x >> 32) ^ site;
+      unsigned pref = code & 1, flag = code << 1 & 0xFC;
+      if (__builtin_expect((pv_u32)x != key, 0)) {
          /* (always at a slot's first access in the chunk) */
          unsigned sz = PV_HDR_N16(h), sc = size_code(sz);
          f |= PV_PREDICT_OP;
-         kp = key | (kp & PREF_BIT);
+         if (!(pv_u32)x) {                       /* a fresh slot */
+            pref = flag = 0;
+            e->fresh[e->nfresh++] = (pv_u16)(site & (SITE_SLOTS - 1));
+         }
          pv_u8 *oq = e->opc + e->ol;
          *oq++ = (pv_u8)(type | sc << 2);
          if (!sc)
             oq = put_varint(oq, sz);
          e->ol = (size_t)(oq - e->opc);
-         e->used |= site & (SITE_SLOTS - 1);
       }
       pv_u64 last = s->last, p1 = last + s->stride, p2 = prev_addr + (pv_u64)(pv_s64)s->rel;
-      int pref = (kp & PREF_BIT) != 0;
+      /* pv_slot_learn but for x (below); early: fewer values live at once */
+      s->stride = addr - last;
+      s->last = addr;
+      s->rel = (pv_s32)(addr - prev_addr);
       pv_u64 pa = pref ? p2 : p1, pb = pref ? p1 : p2;
-      if (f == 0 && addr == pa && s->flag == 0) {
-         /* all three predicted, as last time: a repeat bit and the
-          * predictors' new state (what the rest below comes to then) */
-         fq[k] = FLAG_REPEAT;
-         pv_slot_learn(s, kp, 0, addr, last, prev_addr);
-         prev_addr = addr;
-         ps = s;
-         continue;
-      }
       unsigned miss_a = addr != pa, other = miss_a & (addr == pb);
       unsigned miss = miss_a & !other;
-      kp ^= other * PREF_BIT;
+      pref ^= other;
       pv_u64 z = zigzag(addr - pa);
       unsigned len = ((71u - (unsigned)__builtin_clzll(z | 1)) >> 3) * miss;   /* 0..8 */
       memcpy(aq, &z, 8);
       aq += len;
       f |= other * PV_PREDICT_OTHERADDR | len << PV_PREDICT_LEN_SHIFT;
-      /* the flag byte, or REPEAT (enc_put makes it a bit) */
-      fq[k] = f == s->flag ? FLAG_REPEAT : (pv_u8)f;   /* (flag: no site bits) */
-      pv_slot_learn(s, kp, f, addr, last, prev_addr);
+      /* a repeat bit, or the flag byte (flag: no site bits); fe[j / 16],
+       * without a signed division */
+      unsigned r = f == flag;
+      fe[-(ptrdiff_t)((size_t)-j / 16)] = r ? FLAG_REPEAT : 0;
+      *fq = (pv_u8)f;
+      fq += !r;
+      s->x = key | (pv_u64)(site ^ pref ^ (f & ~3u) >> 1) << 32;
       prev_addr = addr;
       ps = s;
+      j += 16;
    }
-   size_t i = 16 * k;
-   e->nrec += k;
+done:;
+   size_t i = (size_t)((ptrdiff_t)n + j);
+   e->nrec += i / 16;
+   e->fl = (size_t)(fq - e->flags);
    e->sl = (size_t)(sq - e->sites);
    e->al = (size_t)(aq - e->addrs);
-   e->prev_site = site;
+   e->prev_site = (pv_u32)(ps - slot);
    e->prev = prev_addr;
    return i;
 }

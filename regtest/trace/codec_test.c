@@ -7,6 +7,12 @@
  *   - sizes with a size code and sizes without one (0, 3, 12, 65535);
  *   - addresses: strides, the offset from the previous access, deltas of
  *     every length up to 8 bytes, offsets wider than 32 bits, wrap-around;
+ *     both predictions hitting for a while, then one of them (a list's
+ *     nodes one after the other, then elsewhere; arrays that move
+ *     together): what the encoder's common case leaves out of its
+ *     predictors' state must not matter;
+ *   - an access's header with a sub byte: left out (encoded as without);
+ *   - a header 0 after accesses (not a record: the writer says so);
  *   - chunk boundaries: the writer fed one record at a time and in large
  *     pieces; every chunk read alone (pv_trace_seek) gives its records, and
  *     its encoding is the one pv_trace_encode makes of them (the writer's
@@ -18,6 +24,7 @@
  *   codec_test TMPDIR      prints "ok: ..." lines; exit 1 at the first failure
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +118,34 @@ static void make_records(struct recs *r, int rounds)
          if (rnd() % 10 == 0)
             other_rec(r, (int)(rnd() & 1), (pv_u32)j);
       }
+      /* a list: fields of nodes mostly one after the other (both
+       * predictions hit), now and then elsewhere (the offset alone) */
+      pv_u64 node = 0x6000000;
+      for (int j = 0; j < 150; j++) {
+         node = rnd() % 8 ? node + 48 : 0x6000000 + (rnd() % 100000) * 48;
+         access_rec(r, PV_REC_LOAD, 8, 40, node + 8);
+         access_rec(r, PV_REC_LOAD, 4, 41, node + 16);
+         if (j % 4 == 1)
+            access_rec(r, PV_REC_STORE, 8, 42, node);
+      }
+      /* two arrays that move together now and then (the offset from the
+       * previous access hits, the stride does not), of different strides,
+       * then of one stride (both hit), and then the first one alone moves
+       * now and then (the second's stride hits, its offset does not) */
+      pv_u64 a0 = 0x7000000, a1 = 0x7100000;
+      for (int j = 0; j < 300; j++) {
+         pv_u64 s0 = 8, s1 = j < 100 ? 24 : 8, d = rnd() % 4096 * 64;
+         if (rnd() % 8 == 0) {
+            a0 += d - s0;
+            a1 += d - s1;
+         } else if (j >= 200 && rnd() % 8 == 0) {
+            a0 += d;
+         }
+         access_rec(r, PV_REC_LOAD, 8, 50, a0);
+         access_rec(r, PV_REC_STORE, 8, 51, a1);
+         a0 += s0;
+         a1 += s1;
+      }
       /* the same site with another type or size */
       access_rec(r, PV_REC_LOAD, 4, 30, 0x9000);
       access_rec(r, PV_REC_STORE, 4, 30, 0x9004);
@@ -154,6 +189,62 @@ static void test_encode_decode(const struct recs *r)
       printf("ok: codec %d: %zu records, %zu bytes -> %zu encoded, back the same\n",
              codec, nrec, r->n, xn);
    }
+}
+
+/* an access's sub byte is left out: its records encode as they would
+ * with sub 0 (the encoder's common case compares the whole header) */
+static void test_sub(const struct recs *r)
+{
+   struct recs z = { 0 };
+   put_rec(&z, r->p, r->n);
+   int n = 0;
+   for (size_t i = 0; i < r->n; i += PV_REC_BYTES(pv_rec_hdr(r->p + i))) {
+      pv_u64 h = pv_rec_hdr(r->p + i);
+      if (PV_IS_ACCESS(PV_HDR_TYPE(h)) && rnd() % 4 == 0) {
+         h |= (pv_u64)(1 + rnd() % 255) << 8;
+         memcpy(r->p + i, &h, 8);
+         n++;
+      }
+   }
+   pv_u8 *xa = malloc(pv_trace_encode_bound(r->n)), *xb = malloc(pv_trace_encode_bound(r->n));
+   if (!xa || !xb)
+      abort();
+   for (int codec = 1; codec < PV_CODEC_COUNT; codec++) {
+      size_t na = pv_trace_encode(codec, r->p, r->n, xa), nb = pv_trace_encode(codec, z.p, z.n, xb);
+      if (na != nb || memcmp(xa, xb, na) != 0) {
+         free(xa);
+         free(xb);
+         free(z.p);
+         CHECK(0, "codec %d: accesses with a sub byte encode otherwise than without", codec);
+      }
+   }
+   memcpy(r->p, z.p, r->n);
+   free(xa);
+   free(xb);
+   free(z.p);
+   printf("ok: %d accesses with a sub byte encode as without\n", n);
+}
+
+/* a header 0 (length 0: not a record) after an access, where it would
+ * meet the predictions if it were one (site 0 follows a site that had no
+ * successor yet, address 0 is slot 0's) */
+static void test_zero_header(const char *dir)
+{
+   char path[4096], err[256];
+   snprintf(path, sizeof path, "%s/codec_test.pvt", dir);
+   struct pv_trace_writer *w = pv_trace_create(path, err, sizeof err);
+   CHECK(w, "create: %s", err);
+   struct recs r = { 0 };
+   other_rec(&r, 0, 1);
+   access_rec(&r, PV_REC_LOAD, 8, 5, 0);
+   pv_u64 zero[2] = { 0, 0 };
+   put_rec(&r, zero, 16);
+   errno = 0;
+   int rc = pv_trace_append(w, r.p, r.n), e = errno;
+   pv_trace_abandon(w);
+   free(r.p);
+   CHECK(rc == -1 && e == EINVAL, "a header 0 after an access: append gave %d (errno %d)", rc, e);
+   printf("ok: a header 0 after an access is refused\n");
 }
 
 /* the writer, fed in pieces of PIECE records (0: all at once), read back */
@@ -253,6 +344,8 @@ int main(int argc, char **argv)
    struct recs small = { 0 }, big = { 0 };
    make_records(&small, 3);
    test_encode_decode(&small);
+   test_sub(&small);
+   test_zero_header(argv[1]);
    free(x);
    free(out);
    /* enough for a few chunks (1 MiB of records each) */
