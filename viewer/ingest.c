@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pv_stream.h"
@@ -240,12 +241,151 @@ size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, 
    return i;
 }
 
+/* Take the span P[0..N) at ring position POS: into the model, the second
+ * reader (sites), the recording.  Returns the bytes used (less than N at
+ * the span budget or the access limit); *BAD on a corrupt record. */
+static size_t take(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, size_t n,
+                   pv_u64 pos, int *bad)
+{
+   /* up to ~256 KiB at a time, so that the deadline is checked often */
+   in->span_budget = 256u << 10;
+   size_t used = pv_ingest_span(in, m, p, n, pos, in->r.size, bad);
+   in->span_budget = 0;
+   if (in->on_span && used)
+      in->on_span(in->on_span_ctx, m, p, used, pos, in->r.size);
+   if (in->rec && !in->rec_failed && used && pv_trace_append(in->rec, p, used) != 0) {
+      in->rec_failed = 1;
+      in->rec_errno = errno;
+   }
+   in->bytes += used;
+   return used;
+}
+
+static void corrupt(struct pv_ingest *in, pv_u64 at)
+{
+   in->state = PV_IN_CORRUPT;
+   snprintf(in->error, sizeof in->error, "corrupt record at stream offset %llu",
+            (unsigned long long)at);
+}
+
+size_t pv_ingest_staged(const struct pv_ingest *in)
+{
+   /* (also asked by the main thread) */
+   const struct pv_stage *st = __atomic_load_n(&in->stage, __ATOMIC_ACQUIRE);
+   return st ? pv_stage_pending(st) : 0;
+}
+
+int pv_ingest_may_stage(const struct pv_ingest *in, pv_u64 n_access)
+{
+   /* an access limit (--screenshot-after, --record-from) is never passed:
+    * everything staged is taken before it (the stage holds fewer records
+    * than 8 rings) */
+   return in->attached && in->state == PV_IN_RUNNING
+          && (!in->access_limit || (in->access_limit > n_access
+                                    && in->access_limit - n_access > in->r.size * 8 / 16));
+}
+
+double pv_ingest_ring_fill(const struct pv_ingest *in)
+{
+   pv_u64 head = __atomic_load_n(&in->r.ctrl->head, __ATOMIC_ACQUIRE);
+   return (double)(head - in->r.tail) / (double)in->r.size;
+}
+
+/* The whole records at the start of the span P[0..SPAN) that fit in N
+ * bytes (what the stage has room for). */
+static size_t whole_records(const pv_u8 *p, size_t span, size_t n)
+{
+   size_t i = 0;
+   while (i < n) {
+      pv_u64 h = pv_rec_hdr(p + i);
+      unsigned t = PV_HDR_TYPE(h);
+      size_t len = t - 1u < 3u ? 16
+                   : t == PV_REC_PAD && PV_HDR_SUB(h) == 1 ? span - i   /* to the area's end */
+                   : (size_t)PV_HDR_N16(h) * 8u;
+      if (len == 0 || len > n - i)
+         break;                  /* (corrupt, or no room: pv_ingest_run will see) */
+      i += len;
+      while (i + 16 <= n && p[i] - 1u < 3u)
+         i += 16;                /* a run of accesses */
+   }
+   return i;
+}
+
+size_t pv_ingest_stage(struct pv_ingest *in)
+{
+   if (!in->attached || in->state != PV_IN_RUNNING)
+      return 0;
+   if (!in->stage) {
+      /* 8 rings: a frame of 20 ms at 4 GB/s of records */
+      struct pv_stage *st = malloc(sizeof *st);
+      if (!st)
+         return 0;
+      if (pv_stage_init(st, (size_t)in->r.size * 8) != 0) {
+         free(st);
+         return 0;
+      }
+      __atomic_store_n(&in->stage, st, __ATOMIC_RELEASE);   /* (pv_ingest_staged) */
+   }
+   size_t moved = 0;
+   for (;;) {
+      const pv_u8 *p;
+      size_t n;
+      if (pv_reader_batch(&in->r, &p, &n) != PV_BATCH_DATA)
+         break;                  /* (the end of the stream is seen by pv_ingest_run) */
+      size_t whole = whole_records(p, n, pv_stage_room(in->stage, n));
+      if (whole == 0)
+         break;
+      pv_stage_put(in->stage, p, whole, in->r.tail, (in->r.tail & in->r.mask) != 0);
+      pv_reader_consume(&in->r, whole);
+      in->staged_total += whole;
+      moved += whole;
+      if (whole < n)
+         break;
+   }
+   return moved;
+}
+
+void pv_ingest_free_stage(struct pv_ingest *in)
+{
+   if (in->stage)
+      pv_stage_free(in->stage);
+   free(in->stage);
+   in->stage = NULL;
+}
+
+/* Take staged spans until DEADLINE, staging more whenever the ring is
+ * half full meanwhile; 1 when all are taken. */
+static int take_staged(struct pv_ingest *in, struct pv_model *m, double deadline, pv_u64 *recs)
+{
+   const pv_u8 *p;
+   pv_u64 pos;
+   size_t n;
+   while ((n = pv_stage_front(in->stage, &p, &pos)) != 0) {
+      if (in->access_limit && m->n_access >= in->access_limit)
+         return 0;
+      int bad = 0;
+      size_t used = take(in, m, p, n, pos & in->r.mask, &bad);
+      *recs += used / 16;
+      if (bad) {
+         corrupt(in, pos + used);
+         return 0;
+      }
+      pv_stage_taken(in->stage, used);
+      if (pv_ingest_ring_fill(in) > 0.5)
+         pv_ingest_stage(in);
+      if (pv_now() >= deadline)
+         return 0;
+   }
+   return 1;
+}
+
 pv_u64 pv_ingest_run(struct pv_ingest *in, struct pv_model *m, double deadline)
 {
-   pv_u64 before = m->n_access;
    pv_u64 recs = 0;
    if (!in->attached || in->state != PV_IN_RUNNING)
       return 0;
+   if (in->stage && pv_stage_pending(in->stage) && !take_staged(in, m, deadline, &recs))
+      return recs;
    for (;;) {
       if (in->access_limit && m->n_access >= in->access_limit)
          break;
@@ -258,24 +398,12 @@ pv_u64 pv_ingest_run(struct pv_ingest *in, struct pv_model *m, double deadline)
       }
       if (st == PV_BATCH_NONE)
          break;
-      /* up to ~256 KiB at a time, so that the deadline is checked often */
       int bad = 0;
-      in->span_budget = 256u << 10;
-      size_t used = pv_ingest_span(in, m, p, n, (pv_u64)(p - in->r.data), in->r.size, &bad);
-      in->span_budget = 0;
-      if (in->on_span && used)
-         in->on_span(in->on_span_ctx, m, p, used, (pv_u64)(p - in->r.data), in->r.size);
-      if (in->rec && !in->rec_failed && used && pv_trace_append(in->rec, p, used) != 0) {
-         in->rec_failed = 1;
-         in->rec_errno = errno;
-      }
+      size_t used = take(in, m, p, n, (pv_u64)(p - in->r.data), &bad);
       pv_reader_consume(&in->r, used);
-      in->bytes += used;
       recs += used / 16;
       if (bad) {
-         in->state = PV_IN_CORRUPT;
-         snprintf(in->error, sizeof in->error, "corrupt record at stream offset %llu",
-                  (unsigned long long)in->r.tail);
+         corrupt(in, in->r.tail);
          break;
       }
       if (used < n && in->access_limit && m->n_access >= in->access_limit)
@@ -283,7 +411,6 @@ pv_u64 pv_ingest_run(struct pv_ingest *in, struct pv_model *m, double deadline)
       if (pv_now() >= deadline)
          break;
    }
-   (void)before;
    return recs;
 }
 
@@ -291,8 +418,7 @@ double pv_ingest_fill(const struct pv_ingest *in)
 {
    if (!in->attached || !in->r.ctrl)
       return 0;
-   pv_u64 head = __atomic_load_n(&in->r.ctrl->head, __ATOMIC_ACQUIRE);
-   return (double)(head - in->r.tail) / (double)in->r.size;
+   return pv_ingest_ring_fill(in) + (double)pv_ingest_staged(in) / (double)in->r.size;
 }
 
 void pv_ingest_publish_counts(struct pv_ingest *in, const struct pv_model *m)

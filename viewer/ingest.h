@@ -5,6 +5,7 @@
 #include "pv_ring.h"
 #include "model.h"
 #include "pv_trace.h"
+#include "stage.h"
 
 enum pv_ingest_state {
    PV_IN_RUNNING = 0,   /* more may come */
@@ -39,6 +40,9 @@ struct pv_ingest {
    int      trace_clock;        /* replay: the model's clock follows the TIME records */
    int      skip_symbols;       /* replay: SITE/STACK records are not kept (the
                                    model shares another model's symbols) */
+   struct pv_stage *stage;      /* read from the ring while the model was busy
+                                   (pv_ingest_stage; NULL until first used) */
+   pv_u64   staged_total;       /* bytes staged so far (--stats) */
    struct pv_trace_writer *rec; /* recording: what is read is also written here */
    int      rec_failed;         /* the recording hit a write error (errno in rec_errno) */
    int      rec_errno;
@@ -57,6 +61,17 @@ pv_u64 pv_ingest_pass_accesses(const pv_u8 *p, size_t *i, size_t stop, pv_u64 pa
  * handled. */
 pv_u64 pv_ingest_run(struct pv_ingest *in, struct pv_model *m, double deadline);
 
+/* Move what the ring holds to the stage, touching nothing but the reader
+ * and the stage (so with the model in another thread's hands): the
+ * program need not wait while the viewer draws.  Returns the bytes moved;
+ * 0 when the ring is empty, the stage full or the stream at its end. */
+size_t pv_ingest_stage(struct pv_ingest *in);
+/* May the ingest stage now (N_ACCESS: the model's accesses so far)? */
+int    pv_ingest_may_stage(const struct pv_ingest *in, pv_u64 n_access);
+/* Bytes staged and not taken yet. */
+size_t pv_ingest_staged(const struct pv_ingest *in);
+void   pv_ingest_free_stage(struct pv_ingest *in);
+
 /* Decode the records in P[0..N) into M; stop early (returning the bytes
  * used, always whole records) when the access limit is hit or, with a
  * span_budget, at the first record boundary past it.  POS is P's offset in the data area
@@ -65,8 +80,10 @@ pv_u64 pv_ingest_run(struct pv_ingest *in, struct pv_model *m, double deadline);
 size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, size_t n,
                       pv_u64 pos, pv_u64 data_size, int *bad);
 
-/* Fraction of the ring in use, 0..1. */
+/* Fraction of the ring in use, staged records included (can exceed 1). */
 double pv_ingest_fill(const struct pv_ingest *in);
+/* The same for the ring alone (0..1). */
+double pv_ingest_ring_fill(const struct pv_ingest *in);
 
 /* Publish the model's record counts into the control page. */
 void pv_ingest_publish_counts(struct pv_ingest *in, const struct pv_model *m);

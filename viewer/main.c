@@ -704,10 +704,11 @@ int main(int argc, char **argv)
       a->shot = NULL;
    }
    detach(a);
+   pv_ingest_free_stage(&a->in);
    pv_capture_video_stop(a);
    if (a->rec_failed_exit)
       done = 2;
-   if (a->opts.stats)
+   if (a->opts.stats) {
       fprintf(stderr, "pervert-view: %llu frames, %llu accesses (%llu sampled, %llu not "
               "analysed, %llu blocks not analysed), %llu live heap blocks, %llu records "
               "bytes %llu\n",
@@ -716,6 +717,10 @@ int main(int argc, char **argv)
               (unsigned long long)a->sites.shed_blocks,
               (unsigned long long)a->model.heap.live_count,
               (unsigned long long)(a->in.bytes / 16), (unsigned long long)a->in.bytes);
+      if (a->in.staged_total)
+         fprintf(stderr, "pervert-view: %llu bytes read while the model was busy with a frame\n",
+                 (unsigned long long)a->in.staged_total);
+   }
    pv_heat_destroy(&a->heat);
    pv_timeline_destroy(&a->tl);
    pv_sites_free(&a->sites);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model.h"
 #include "ingest.h"
@@ -17,6 +18,8 @@
 #include "card.h"
 #include "view.h"
 #include "colors.h"
+#include "snapshot.h"
+#include "util.h"
 
 #include "check.h"
 
@@ -366,6 +369,161 @@ static void test_sampling(void)
    pv_model_free(&m);
 }
 
+/* The stage (ingest.h): what the ingest thread reads from the ring while
+ * the main thread has the model is taken later exactly as if it were read
+ * then.  Two ingests of the same stream through a small ring that wraps
+ * (padding at its end), one staging every other turn, one not, must end
+ * with the same model, counts and heap. */
+enum { RING = 1 << 14 };
+struct ring { struct pv_ctrl ctrl; pv_u8 data[RING]; pv_u64 head; };
+
+static int ring_put(struct ring *g, const pv_u8 *rec, size_t len)
+{
+   size_t pos = g->head & (RING - 1), pad = pos + len > RING ? RING - pos : 0;
+   if (g->head + pad + len - g->ctrl.tail > RING)
+      return -1;                                   /* full */
+   if (pad) {
+      pv_u64 h = PV_HDR(PV_REC_PAD, 1, 1, 0);
+      memcpy(g->data + pos, &h, 8);
+      g->head += pad;
+      pos = 0;
+   }
+   memcpy(g->data + pos, rec, len);
+   g->head += len;
+   return 0;
+}
+
+static void ring_reader(struct ring *g, struct pv_ingest *in)
+{
+   memset(g, 0, sizeof *g);
+   memset(in, 0, sizeof *in);
+   in->r.fd = -1;
+   in->r.ctrl = &g->ctrl;
+   in->r.data = g->data;
+   in->r.size = RING;
+   in->r.mask = RING - 1;
+   in->r.producer = getpid();
+   in->attached = 1;
+}
+
+/* Record K of the test stream (into buf, blen bytes): a block allocated,
+ * written, read and freed now and then, and a thread switch. */
+static void stage_record(int k)
+{
+   blen = 0;
+   pv_u64 w[4];
+   pv_u64 base = 0x600000 + 0x100 * (pv_u64)(k / 40 % 200);
+   switch (k % 40) {
+   case 0:
+      w[0] = base; w[1] = 0x80; w[2] = 7;
+      put_var(PV_REC_ALLOC, PV_ALLOC_MALLOC, 1, w, 3, NULL, 0);
+      break;
+   case 39:
+      if (k / 40 % 3) {
+         w[0] = base; w[1] = 0x80; w[2] = 7;
+         put_var(PV_REC_FREE, PV_ALLOC_FREE, 1, w, 3, NULL, 0);
+         break;
+      }
+      put_var(PV_REC_THREAD, 0, 1 + (pv_u32)(k & 3), NULL, 0, NULL, 0);
+      break;
+   default: {
+      pv_u64 a[2] = { PV_HDR(k % 5 ? PV_REC_STORE : PV_REC_LOAD, 0, 8, 1 + (pv_u32)(k % 2)),
+                      base + 8 * (pv_u64)(k % 16) };
+      put_words(a, 2);
+   }
+   }
+}
+
+static void stage_run(int staging, struct pv_model *m, pv_u64 *staged, pv_u64 *bytes)
+{
+   static struct ring g;
+   struct pv_ingest in;
+   ring_reader(&g, &in);
+   pv_model_init(m);
+   m->now_ms = 100;
+   build_stream();
+   blen -= 8;                                     /* (not its EXIT record) */
+   ring_put(&g, buf, blen);
+   int k = 0, turn = 0;
+   while (k < 40000 && in.state == PV_IN_RUNNING) {
+      /* the producer fills about a third of the ring, then a turn of the
+       * consumer: with STAGING, 30 turns in 40 only stage, more than the
+       * stage holds (8 rings): it fills, and spans are cut to fit */
+      for (size_t put = 0; put < RING / 3 && k < 40000; put += blen, k++) {
+         stage_record(k);
+         if (ring_put(&g, buf, blen) != 0)
+            break;
+      }
+      g.ctrl.head = g.head;
+      if (staging && turn++ % 40 < 30 && pv_ingest_may_stage(&in, m->n_access))
+         pv_ingest_stage(&in);
+      else
+         pv_ingest_run(&in, m, pv_now() + 60);
+   }
+   pv_ingest_run(&in, m, pv_now() + 60);
+   check(in.r.tail == g.head && in.state == PV_IN_RUNNING && pv_ingest_staged(&in) == 0,
+         "staging %d: everything read (%llu of %llu)", staging,
+         (unsigned long long)in.r.tail, (unsigned long long)g.head);
+   *staged = in.staged_total;
+   *bytes = in.bytes;
+   /* an access limit within reach of the stage: no staging */
+   in.access_limit = m->n_access + 100;
+   check(!pv_ingest_may_stage(&in, m->n_access), "no staging near the access limit");
+   pv_ingest_free_stage(&in);
+}
+
+static void test_stage(void)
+{
+   struct pv_model a, b;
+   pv_u64 staged_a, staged_b, bytes_a, bytes_b;
+   stage_run(1, &a, &staged_a, &bytes_a);
+   stage_run(0, &b, &staged_b, &bytes_b);
+   check(staged_a > 4 * RING && staged_b == 0, "staged %llu bytes", (unsigned long long)staged_a);
+   (void)bytes_a;
+   (void)bytes_b;   /* (differ by the padding, skipped or not depending on where spans end) */
+   check(a.n_access == b.n_access && a.n_access > 30000,
+         "same records taken (%llu, %llu accesses)", (unsigned long long)a.n_access,
+         (unsigned long long)b.n_access);
+   check(a.heap.live_count == b.heap.live_count && a.heap.frees == b.heap.frees
+         && a.heap.live_count > 50, "same heap (%llu live)", (unsigned long long)a.heap.live_count);
+   check(a.tid == b.tid && a.n_store == b.n_store, "same thread and counts");
+   check(pv_model_hash(&a, PV_HASH_LINES) == pv_model_hash(&b, PV_HASH_LINES), "same model hash");
+   pv_model_free(&a);
+   pv_model_free(&b);
+
+   /* a stage with room for all of a span but part of the padding at its
+    * end: the padding stays in the ring (a cut one would be corrupt) */
+   static struct ring g;
+   struct pv_ingest in;
+   struct pv_model m;
+   ring_reader(&g, &in);
+   pv_model_init(&m);
+   int k;
+   for (k = 0; k < RING / 16 - 1; k++) {
+      pv_u64 acc[2] = { PV_HDR(PV_REC_STORE, 0, 8, 1), 0x600000 + 8 * (pv_u64)k };
+      ring_put(&g, (const pv_u8 *)acc, 16);
+   }
+   g.ctrl.head = g.head;
+   in.access_limit = 100;
+   pv_ingest_run(&in, &m, pv_now() + 60);       /* the first 100: room at the start */
+   in.access_limit = 0;
+   pv_u64 w[3] = { 0x700000, 64, 7 };
+   blen = 0;
+   put_var(PV_REC_ALLOC, PV_ALLOC_MALLOC, 1, w, 3, NULL, 0);
+   check(ring_put(&g, buf, blen) == 0 && (g.head & (RING - 1)) == blen, "the ALLOC after padding");
+   g.ctrl.head = g.head;
+   size_t span = RING - (size_t)(in.r.tail & (RING - 1));      /* to the end, padding too */
+   in.stage = malloc(sizeof *in.stage);
+   check(in.stage && pv_stage_init(in.stage, span - 8) == 0, "a small stage");
+   size_t moved = pv_ingest_stage(&in);
+   check(moved == span - 16, "staged up to the padding (%zu of %zu)", moved, span);
+   pv_ingest_run(&in, &m, pv_now() + 60);
+   check(in.state == PV_IN_RUNNING && m.n_access == RING / 16 - 1 && m.heap.live_count == 1,
+         "then the ALLOC: state %d, %llu accesses", in.state, (unsigned long long)m.n_access);
+   pv_ingest_free_stage(&in);
+   pv_model_free(&m);
+}
+
 static void test_view_increments(void)
 {
    struct pv_model m;
@@ -507,6 +665,7 @@ int main(void)
    test_stats();
    test_ingest();
    test_sampling();
+   test_stage();
    test_view_increments();
    test_follow();
    test_card();
