@@ -93,6 +93,8 @@ struct pv_app {
    double last_draw;              /* seconds the last frame took to draw */
    int    may_sample;             /* --sample: sample accesses when behind */
    double sample_at, calm_since;  /* last change of in.sample_shift; ring calm since */
+   double frame_gap;              /* time from one frame to the next, averaged (s) */
+   double late_at;                /* when frames last came slower than --fps asks */
    pv_u64 frames;
    double last_frame_t, worst_frame;
 

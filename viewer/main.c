@@ -348,6 +348,12 @@ int pv_app_frame(struct pv_app *a)
    double clock = a->pl ? a->vclock : now;
    double dt = a->t_clock > 0 && clock > a->t_clock ? clock - a->t_clock : 0;
    a->t_clock = clock;
+   if (a->t_frame > 0) {
+      double gap = now - a->t_frame;
+      a->frame_gap = a->frame_gap > 0 ? 0.9 * a->frame_gap + 0.1 * gap : gap;
+      if (a->opts.fps > 0 && a->frame_gap > 1.03 / a->opts.fps)
+         a->late_at = now;          /* (pv_pump_adjust_sampling) */
+   }
    a->t_frame = now;
    int ended = a->pl ? 0 : a->in.state != PV_IN_RUNNING;
    if (ended && a->t_end == 0) {

@@ -177,16 +177,24 @@ void pv_pump_stop(struct pv_app *a)
 void pv_pump_adjust_sampling(struct pv_app *a, double fill, double now)
 {
    unsigned *k = &a->in.sample_shift;
+   int late = a->late_at > 0 && now - a->late_at < 2.0;
    if (fill > 0.75) {
       a->calm_since = 0;
       if (*k < 8 && now - a->sample_at > 0.02) {
          *k = *k == 0 ? 3 : *k + 1;     /* start at 1/8: a full ring is far behind */
          a->sample_at = now;
       }
+   } else if (late && a->late_at > a->sample_at + 0.25 && *k < 3) {
+      /* frames come later than --fps asks: the drawing shares a core with
+       * this thread (the program has the other), so read cheaper, down
+       * to 1 in 8 for this; back once frames have been on time for 2 s */
+      (*k)++;
+      a->sample_at = now;
+      a->calm_since = 0;
    } else if (fill < 0.1) {
       if (a->calm_since == 0)
          a->calm_since = now;
-      else if (*k > 0 && now - a->calm_since > 0.5) {
+      else if (*k > 0 && now - a->calm_since > 0.5 && !late) {
          (*k)--;
          a->sample_at = a->calm_since = now;
       }

@@ -24,7 +24,7 @@ trap 'rm -rf "$tmp"' EXIT
 CC=${CC:-gcc}
 cflags="-O2 -g -std=gnu11 -I$repo/shared -I$repo/viewer"
 model="$repo/viewer/regions.c $repo/viewer/layout.c $repo/viewer/heap.c $repo/viewer/stats.c
-       $repo/viewer/model.c $repo/viewer/ingest.c $repo/viewer/util.c $repo/shared/pv_ring.c
+       $repo/viewer/model.c $repo/viewer/ingest.c $repo/viewer/stage.c $repo/viewer/util.c $repo/shared/pv_ring.c
        $repo/shared/pv_symtab.c $repo/shared/pv_trace_read.c $repo/shared/pv_trace_write.c"
 $CC $cflags -o "$tmp/bench_ingest" "$here/bench_ingest.c" $model -lzstd -lz -lpthread -lm || exit 2
 $CC $cflags -o "$tmp/fakeprog" "$here/fakeprog.c" || exit 2
