@@ -30,6 +30,7 @@ struct pv_pump {
    double          taken_at;      /* when the main thread took the lock */
    double          held_acc;      /* seconds it held it (--stats) */
    double          held_max;      /* ... the longest, since the last stats line */
+   double          busy_from, busy_acc;   /* the window of in.busy, its work so far */
 };
 
 struct pv_app {

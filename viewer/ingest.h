@@ -43,6 +43,7 @@ struct pv_ingest {
    struct pv_stage *stage;      /* read from the ring while the model was busy
                                    (pv_ingest_stage; NULL until first used) */
    pv_u64   staged_total;       /* bytes staged so far (--stats) */
+   double   busy;               /* share of the last 50 ms the ingest thread worked */
    struct pv_trace_writer *rec; /* recording: what is read is also written here */
    int      rec_failed;         /* the recording hit a write error (errno in rec_errno) */
    int      rec_errno;
@@ -68,6 +69,8 @@ pv_u64 pv_ingest_run(struct pv_ingest *in, struct pv_model *m, double deadline);
 size_t pv_ingest_stage(struct pv_ingest *in);
 /* May the ingest stage now (N_ACCESS: the model's accesses so far)? */
 int    pv_ingest_may_stage(const struct pv_ingest *in, pv_u64 n_access);
+/* Is staging worth it now (the ring half full, the stage not behind)? */
+int    pv_ingest_should_stage(const struct pv_ingest *in);
 /* Bytes staged and not taken yet. */
 size_t pv_ingest_staged(const struct pv_ingest *in);
 void   pv_ingest_free_stage(struct pv_ingest *in);

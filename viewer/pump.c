@@ -16,6 +16,22 @@ static void nap(struct pv_pump *p, long us)
    pthread_mutex_lock(&p->mu);
 }
 
+/* The thread worked since T0: keep in.busy, its share of the time over
+ * windows of 50 ms (pv_ingest_should_stage). */
+static void busy(struct pv_app *a, double t0)
+{
+   struct pv_pump *p = &a->pump;
+   double now = pv_now();
+   p->busy_acc += now - t0;
+   if (p->busy_from == 0)
+      p->busy_from = t0;
+   if (now - p->busy_from >= 0.05) {
+      a->in.busy = p->busy_acc / (now - p->busy_from);
+      p->busy_acc = 0;
+      p->busy_from = now;
+   }
+}
+
 /* The main thread wants the model (it draws a frame, 5 to 20 ms): go on
  * reading the ring into the ingest's stage meanwhile, so that a fast
  * program (a 4 MiB ring holds about a millisecond of it) does not wait for
@@ -34,10 +50,9 @@ static void stage_while_main(struct pv_app *a)
          pthread_mutex_lock(&p->mu);
          return;
       }
-      /* only when the ring is half full: copying costs as much as reading
-       * accesses, and a program that keeps the pump busy anyway (list:
-       * a heap block every 70 records) would wait more, not less */
-      if (pv_ingest_ring_fill(&a->in) > 0.5 && pv_ingest_stage(&a->in)) {
+      double t = pv_now();
+      if (pv_ingest_should_stage(&a->in) && pv_ingest_stage(&a->in)) {
+         busy(a, t);
          nap_us = 20;
          continue;
       }
@@ -75,6 +90,7 @@ static void *run(void *arg)
       /* a short slice, so that the main thread never waits long */
       pv_u64 got = pv_ingest_run(&a->in, &a->model, now + 0.0005);
       a->ingest_acc += pv_now() - now;
+      busy(a, now);
       if (got) {
          nap_us = 50;
          idle_us = 0;
