@@ -534,7 +534,9 @@ struct pv_trace_writer *pv_trace_create(const char *path, char *err, size_t errl
    w->e.codec = w->codec;
    int enc_ok = enc_alloc(&w->e, w->raw_cap) == 0;
    w->cctx = ZSTD_createCCtx();
-   w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+   /* mode 0600, as Valgrind's tools write theirs: a trace holds the
+    * program's command line and every address it touched */
+   w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
    if (w->fd < 0 || !w->raw || !w->cctx || !enc_ok) {
       snprintf(err, errlen, "cannot create trace file %s: %s", path,
                w->fd < 0 ? strerror(errno) : "out of memory");

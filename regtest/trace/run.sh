@@ -92,6 +92,8 @@ roundtrip() {   # NAME MODEOPT PROGRAM...
       bad "$name" "the dump of the recording differs from the live dump ($(cmp "$live" "$back" 2>&1 | head -1))"
    elif [ $rc -ne 0 ] && ! grep -q 'exit record' "$tmp/back.err"; then
       bad "$name" "exit status $rc: $(head -c 300 "$tmp/back.err")"
+   elif [ "$(stat -c %a "$pvt")" != 600 ]; then
+      bad "$name" "the trace file has mode $(stat -c %a "$pvt"), not 600 (private)"
    else
       ok "$name ($(wc -l < "$live") lines, $(stat -c %s "$pvt") bytes)"
    fi
