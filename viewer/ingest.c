@@ -287,14 +287,12 @@ int pv_ingest_may_stage(const struct pv_ingest *in, pv_u64 n_access)
 
 int pv_ingest_should_stage(const struct pv_ingest *in)
 {
-   /* only when the ring is half full: copying costs as much as reading
-    * accesses.  A thread that is mostly idle (xz -9: a third of the time)
-    * stages up to the stage's size; one that is busy most of the time
-    * (list 1000000 while recording: a heap block every 70 records, every
-    * record encoded) is behind anyway, and copying more than a ring would
-    * only add to its work */
-   return pv_ingest_ring_fill(in) > 0.5
-          && (in->busy < 0.6 || pv_ingest_staged(in) < in->r.size);
+   /* only when the ring is half full (copying costs as much as reading
+    * accesses), and only by a thread that has time to spare (xz -9: busy
+    * a third of the time).  One that is busy most of the time (list or
+    * map_stl while recording: 85-95 %) is behind anyway: it would copy
+    * nearly every record and take it again, which only adds to its work */
+   return pv_ingest_ring_fill(in) > 0.5 && in->busy < 0.75;
 }
 
 double pv_ingest_ring_fill(const struct pv_ingest *in)
