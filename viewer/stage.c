@@ -20,9 +20,9 @@ void pv_stage_free(struct pv_stage *st)
    memset(st, 0, sizeof *st);
 }
 
-static struct pv_staged *last_span(struct pv_stage *st)
+static unsigned last_span(const struct pv_stage *st)
 {
-   return &st->span[(st->first + st->count - 1) % PV_STAGE_SPANS];
+   return (st->first + st->count - 1) % PV_STAGE_SPANS;
 }
 
 /* Where the next span goes and how many bytes fit there. */
@@ -37,7 +37,7 @@ static size_t place(const struct pv_stage *st, size_t *off)
       return 0;
    }
    const struct pv_staged *a = &st->span[st->first];
-   const struct pv_staged *z = &st->span[(st->first + st->count - 1) % PV_STAGE_SPANS];
+   const struct pv_staged *z = &st->span[last_span(st)];
    size_t head = a->off, end = z->off + z->n;
    if (end > head) {
       /* [head, end) in use: after it, or before it from the start */
@@ -60,17 +60,16 @@ void pv_stage_put(struct pv_stage *st, const pv_u8 *p, size_t n, pv_u64 pos, int
    size_t off;
    place(st, &off);
    memcpy(st->buf + off, p, n);
-   struct pv_staged *z = st->count ? last_span(st) : NULL;
+   struct pv_staged *z = st->count ? &st->span[last_span(st)] : NULL;
    if (join && z && z->off + z->n == off && z->pos + z->n == pos) {
       z->n += n;
    } else {
       st->count++;
-      z = last_span(st);
+      z = &st->span[last_span(st)];
       z->off = off;
       z->n = n;
       z->pos = pos;
    }
-   st->total += n;
    __atomic_store_n(&st->pending, st->pending + n, __ATOMIC_RELAXED);
 }
 

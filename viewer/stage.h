@@ -28,7 +28,6 @@ struct pv_stage {
    unsigned first, count;       /* the FIFO of spans */
    size_t  used;                /* bytes of the first span already taken */
    size_t  pending;             /* bytes staged, not taken (read by other threads) */
-   pv_u64  total;               /* bytes staged so far */
 };
 
 /* An empty stage of CAP bytes; -1 when memory runs out. */
