@@ -46,7 +46,8 @@ static const char usage_text[] =
    "  --reuse[=LINES] with --analyze: also each site's reuse distance histogram\n"
    "                  (distinct cache lines between two uses of a line), over\n"
    "                  at most LINES lines (default 1048576: 64 MiB)\n"
-   "  --summary       print totals (events, heap, mappings, threads, dropped)\n"
+   "  --summary       print totals (events, heap, mappings, threads, dropped;\n"
+   "                  live: how long the program waited for room)\n"
    "                  to standard error at the end\n"
    "  --symbols       text mode: append the code location to access lines and\n"
    "                  the innermost frame to alloc/free lines\n"
@@ -130,7 +131,9 @@ static void write_counts(struct dump *d)
    d->out.p += snprintf(d->out.p, 64, "%-14s %llu\n", "bytes", (unsigned long long)d->bytes);
 }
 
-static void print_summary(const struct dump *d, pv_u64 ctrl_dropped, double secs)
+/* WAITED_S: what the tool says the program waited for room (live; < 0 for
+ * a trace file). */
+static void print_summary(const struct dump *d, pv_u64 ctrl_dropped, double waited_s, double secs)
 {
    const pv_u64 *c = d->count;
    pv_u64 total = 0, acc = c[PV_REC_LOAD] + c[PV_REC_STORE] + c[PV_REC_MODIFY];
@@ -170,6 +173,8 @@ static void print_summary(const struct dump *d, pv_u64 ctrl_dropped, double secs
            (unsigned long long)c[PV_REC_NAME], (unsigned long long)c[PV_REC_MARK],
            (unsigned long long)c[PV_REC_FORK], (unsigned long long)c[PV_REC_EXEC]);
    fprintf(e, PROG ":   dropped:  %llu access records\n", (unsigned long long)dropped);
+   if (waited_s >= 0)
+      fprintf(e, PROG ":   waited:   %.3f s, the program for room in the ring\n", waited_s);
    if (d->saw_exit)
       fprintf(e, PROG ":   exit:     %s %d\n", d->exit_sub ? "signal" : "status",
               d->exit_sub ? (int)d->exit_value : (int)(pv_s32)d->exit_value);
@@ -287,7 +292,7 @@ static int dump_trace_file(struct dump *d, const char *path, const char *output,
    if (rec && finish_record(rec, d, rec_err, want_fsync, rec_path) != 0)
       rc = 1;
    if (d->summary)
-      print_summary(d, 0, now_s() - t0);
+      print_summary(d, 0, -1, now_s() - t0);
    pv_trace_close(&t);
    dump_fini(d);
    return rc;
@@ -488,6 +493,7 @@ int main(int argc, char **argv)
    enum pv_consumer_state why = PV_CONS_FINISHED;
    unsigned pstate = r.ctrl ? __atomic_load_n(&r.ctrl->producer_state, __ATOMIC_ACQUIRE) : 0;
    pv_u64 ctrl_dropped = r.ctrl ? r.ctrl->dropped : 0;
+   double waited_s = r.ctrl ? (double)__atomic_load_n(&r.ctrl->waited_ns, __ATOMIC_RELAXED) / 1e9 : 0;
 
    if (d.out.err) {
       /* reported below */
@@ -531,7 +537,7 @@ int main(int argc, char **argv)
       rc = 1;
    }
    if (d.summary)
-      print_summary(&d, ctrl_dropped, secs);
+      print_summary(&d, ctrl_dropped, waited_s, secs);
    fflush(stderr);
    publish_counts(&r, &d, pub);
    pv_reader_detach(&r, why);

@@ -207,7 +207,9 @@ struct pv_ctrl {
    volatile pv_u64 dropped;   /* access records dropped (--when-full=drop) */
    volatile pv_u32 paused;    /* 1 while the target is held */
    volatile pv_u32 cmd_ack;
-   pv_u8  pad1[PV_CACHELINE - 32];
+   volatile pv_u64 waited_ns; /* time the producer has waited for room so far
+                                 (0 from a tool older than the field) */
+   pv_u8  pad1[PV_CACHELINE - 40];
 
    /* consumer-written */
    volatile pv_u64 tail;      /* bytes consumed */
@@ -221,6 +223,11 @@ struct pv_ctrl {
 };
 
 typedef char pv_ctrl_fits_page[sizeof(struct pv_ctrl) <= PV_CTRL_SIZE ? 1 : -1];
+/* the offsets PROTOCOL.txt gives (both sides compile this) */
+typedef char pv_ctrl_layout[__builtin_offsetof(struct pv_ctrl, head) == 64
+                            && __builtin_offsetof(struct pv_ctrl, waited_ns) == 96
+                            && __builtin_offsetof(struct pv_ctrl, tail) == 128
+                            && __builtin_offsetof(struct pv_ctrl, counts) == 160 ? 1 : -1];
 
 /* ---- client requests (also in the public pervert.h) ------------------ */
 /* VG_USERREQ_TOOL_BASE('P','V') without needing valgrind.h here */

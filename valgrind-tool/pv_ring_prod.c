@@ -184,6 +184,8 @@ static Bool wait_for_free(ULong free_needed)
       sleep_us(spins < 100 ? 20 : 200);
    }
    wait_ns += pv_now_ns() - t0;
+   /* the consumer reads it to see that it holds the program up */
+   __atomic_store_n(&ctrl->waited_ns, wait_ns, __ATOMIC_RELAXED);
    return True;
 }
 
