@@ -31,6 +31,7 @@ struct pv_pump {
    double          held_acc;      /* seconds it held it (--stats) */
    double          held_max;      /* ... the longest, since the last stats line */
    double          busy_from, busy_acc;   /* the window of in.busy, its work so far */
+   int             tid;           /* the thread's id, once it runs */
 };
 
 struct pv_app {
@@ -96,6 +97,9 @@ struct pv_app {
    double sample_at, calm_since;  /* last change of in.sample_shift; ring calm since */
    double frame_gap;              /* time from one frame to the next, averaged (s) */
    double late_at;                /* when frames last came slower than --fps asks */
+   unsigned pace;                 /* frames every PACE intervals of --fps (pump.c) */
+   double pace_t0, pace_calm;     /* its window's start; time with few waits */
+   pv_u64 pace_w0;                /* the tool's waited_ns at pace_t0 */
    pv_u64 frames;
    double last_frame_t, worst_frame;
 

@@ -22,6 +22,7 @@
 #include <SDL2/SDL_ttf.h>
 
 #include "app.h"
+#include "cpushare.h"
 #include "control.h"
 #include "hud.h"
 #include "input.h"
@@ -235,6 +236,14 @@ static void print_probes(struct pv_app *a)
    fflush(stdout);
 }
 
+/* What the tool says the program has waited for room so far. */
+static double waited_ms(const struct pv_app *a)
+{
+   if (!a->in.attached || !a->in.r.ctrl)
+      return 0;
+   return (double)__atomic_load_n(&a->in.r.ctrl->waited_ns, __ATOMIC_RELAXED) / 1e6;
+}
+
 static void rates(struct pv_app *a, double now)
 {
    if (a->last_frame_t > 0 && now - a->last_frame_t > a->worst_frame)
@@ -259,10 +268,11 @@ static void rates(struct pv_app *a, double now)
    }
    if (a->opts.stats) {
       fprintf(stderr, "pervert-view: %.1f fps (worst frame %.0f ms)  %.2f M acc/s  ring %.0f%%  "
-              "ingest %.0f%%  draw %.0f%%  sampling 1/%u  analysis 1/%u  [%s %s, %dx%d]",
+              "ingest %.0f%%  draw %.0f%%  sampling 1/%u  analysis 1/%u  frames 1/%u  "
+              "program waited %.0f ms  [%s %s, %dx%d]",
               a->fps, a->worst_frame * 1000, a->eps / 1e6, pv_ingest_fill(&a->in) * 100,
               a->ingest_acc / el * 100, a->draw_acc / el * 100, 1u << a->in.sample_shift,
-              1u << a->sites.shed, a->renderer_name,
+              1u << a->sites.shed, a->pace ? a->pace : 1, waited_ms(a), a->renderer_name,
               a->heat.gpu ? "gpu heat" : "cpu heat", a->scr.W, a->scr.H);
       if (a->pump.on)                 /* the ring is not read while the main thread holds it */
          fprintf(stderr, "  main thread held the lock %.0f%% (longest %.0f ms)",
@@ -351,7 +361,7 @@ int pv_app_frame(struct pv_app *a)
    if (a->t_frame > 0) {
       double gap = now - a->t_frame;
       a->frame_gap = a->frame_gap > 0 ? 0.9 * a->frame_gap + 0.1 * gap : gap;
-      if (a->opts.fps > 0 && a->frame_gap > 1.03 / a->opts.fps)
+      if (a->opts.fps > 0 && a->frame_gap > 1.03 * (a->pace ? a->pace : 1) / a->opts.fps)
          a->late_at = now;          /* (pv_pump_adjust_sampling) */
    }
    a->t_frame = now;
@@ -595,6 +605,11 @@ int main(int argc, char **argv)
       return 2;
    }
    a->in.attached = 1;
+   if (a->opts.yield_cpu) {
+      int cpu = pv_cpushare_leave_cpu_of((pid_t)a->in.r.ctrl->producer_pid);
+      if (a->opts.stats && cpu >= 0)
+         fprintf(stderr, "pervert-view: threads kept off CPU %d, where the program runs\n", cpu);
+   }
    if (a->opts.record && !a->opts.record_from
        && pv_capture_record_start(a, a->opts.record) != 0) {
       detach(a);
@@ -616,6 +631,14 @@ int main(int argc, char **argv)
     * that it is read while frames are presented (pump.h) */
    if (a->may_sample && pv_pump_start(a) != 0)
       fprintf(stderr, "pervert-view: warning: no ingest thread; reading between frames\n");
+   int pump_tid = a->pump.on && a->opts.yield_cpu ? pv_pump_tid(a) : 0;
+   if (pump_tid > 0) {
+      /* the drawing below the reading (cpushare.h) */
+      int n = pv_cpushare_lower_others(pump_tid, PV_DRAW_NICE);
+      if (a->opts.stats && n > 0)
+         fprintf(stderr, "pervert-view: %d threads at nice +%d, the ingest thread not\n", n,
+                 PV_DRAW_NICE);
+   }
    double frame_s = a->opts.fps > 0 ? 1.0 / a->opts.fps : 0.0;
    double next_frame = a->t_start;
    int done = 0;
@@ -682,8 +705,8 @@ int main(int argc, char **argv)
       a->last_draw = pv_now() - t1;
       a->draw_acc += a->last_draw;
       if (frame_s > 0) {
-         next_frame += frame_s;
          double now = pv_now();
+         next_frame += frame_s * pv_pump_frame_pace(a, now);
          if (next_frame < now - frame_s)
             next_frame = now;          /* fell behind: do not try to catch up */
       }

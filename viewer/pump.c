@@ -5,16 +5,8 @@
 #include <time.h>
 
 #include "app.h"
+#include "cpushare.h"
 #include "util.h"
-
-/* Sleep US microseconds without the lock. */
-static void nap(struct pv_pump *p, long us)
-{
-   pthread_mutex_unlock(&p->mu);
-   struct timespec ts = { 0, us * 1000L };
-   nanosleep(&ts, NULL);
-   pthread_mutex_lock(&p->mu);
-}
 
 /* The thread worked since T0: keep in.busy, its share of the time over
  * windows of 50 ms (pv_ingest_should_stage). */
@@ -32,15 +24,18 @@ static void busy(struct pv_app *a, double t0)
    }
 }
 
-/* The main thread wants the model (it draws a frame, 5 to 20 ms): go on
- * reading the ring into the ingest's stage meanwhile, so that a fast
- * program (a 4 MiB ring holds about a millisecond of it) does not wait for
- * the frame.  Returns when the main thread has let go, with the lock. */
-static void stage_while_main(struct pv_app *a)
+/* Take the lock back.  The main thread may hold it for a frame (5 to 20
+ * ms): meanwhile go on reading the ring into the ingest's stage (when
+ * MAY_STAGE), so that a fast program (a 4 MiB ring holds about a
+ * millisecond of it) does not wait for the frame.  Returns with the lock. */
+static void relock(struct pv_app *a, int may_stage)
 {
    struct pv_pump *p = &a->pump;
+   if (!may_stage) {
+      pthread_mutex_lock(&p->mu);
+      return;
+   }
    long nap_us = 20;
-   pthread_mutex_unlock(&p->mu);
    for (;;) {
       /* want is cleared once the main thread has the lock: from then on
        * the lock is free again when it is done */
@@ -62,24 +57,39 @@ static void stage_while_main(struct pv_app *a)
    }
 }
 
+/* Sleep US microseconds without the lock.  (Taking it back with a plain
+ * lock would wait out a frame that began meanwhile: xz -9 waited 3-4 ms
+ * for room at nearly every frame that way.) */
+static void nap(struct pv_app *a, long us)
+{
+   int may_stage = pv_ingest_may_stage(&a->in, a->model.n_access);
+   pthread_mutex_unlock(&a->pump.mu);
+   struct timespec ts = { 0, us * 1000L };
+   nanosleep(&ts, NULL);
+   relock(a, may_stage);
+}
+
 static void *run(void *arg)
 {
    struct pv_app *a = arg;
    struct pv_pump *p = &a->pump;
    long nap_us = 50, idle_us = 0;
+   __atomic_store_n(&p->tid, (int)pv_cpushare_tid(), __ATOMIC_RELEASE);
    pthread_mutex_lock(&p->mu);
    while (!p->stop) {
       if (__atomic_load_n(&p->want, __ATOMIC_ACQUIRE)) {
          /* the main thread's turn */
-         if (pv_ingest_may_stage(&a->in, a->model.n_access))
-            stage_while_main(a);
-         else
+         if (pv_ingest_may_stage(&a->in, a->model.n_access)) {
+            pthread_mutex_unlock(&p->mu);
+            relock(a, 1);
+         } else {
             pthread_cond_wait(&p->cv, &p->mu);
+         }
          continue;
       }
       if (!a->in.attached || a->in.state != PV_IN_RUNNING
           || (a->in.access_limit && a->model.n_access >= a->in.access_limit)) {
-         nap(p, 1000);
+         nap(a, 1000);
          continue;
       }
       double now = pv_now();
@@ -102,7 +112,7 @@ static void *run(void *arg)
       pv_ingest_publish_counts(&a->in, &a->model);
       if (a->in.attached)
          pv_reader_publish(&a->in.r);
-      nap(p, nap_us);
+      nap(a, nap_us);
       idle_us += nap_us;
       long cap = idle_us < 50000 ? 300 : 1000;
       nap_us = nap_us * 2 < cap ? nap_us * 2 : cap;
@@ -131,6 +141,19 @@ int pv_pump_start(struct pv_app *a)
    __atomic_store_n(&p->want, 0, __ATOMIC_RELEASE);
    p->taken_at = pv_now();
    p->on = 1;
+   return 0;
+}
+
+int pv_pump_tid(struct pv_app *a)
+{
+   /* it sets it before it does anything else: wait a little for it */
+   for (int i = 0; a->pump.on && i < 1000; i++) {
+      int t = __atomic_load_n(&a->pump.tid, __ATOMIC_ACQUIRE);
+      if (t)
+         return t;
+      struct timespec ts = { 0, 100 * 1000L };
+      nanosleep(&ts, NULL);
+   }
    return 0;
 }
 
@@ -217,4 +240,56 @@ void pv_pump_adjust_sampling(struct pv_app *a, double fill, double now)
    } else {
       a->calm_since = 0;
    }
+}
+
+/* Frames yield to the program.  The drawing (the main thread and
+ * llvmpipe's threads) shares a core with the ingest thread while the
+ * program has the other; a frame lasts 5 to 20 ms and a 4 MiB ring holds
+ * a millisecond or two of a fast program, so a program at hundreds of
+ * millions of records a second waits for room during frames.  The tool
+ * says how long it has waited (waited_ns in the control page): when that
+ * grew by more than 2 % of the last quarter of a second, draw every second
+ * frame, then every fourth (never below 15 fps); back one step after a
+ * second in which it waited less than 0.5 %.  Frames are what the viewer
+ * can give up without changing what the program does or any count; not
+ * while a video is being recorded (it wants every frame). */
+unsigned pv_pump_frame_pace(struct pv_app *a, double now)
+{
+   unsigned max = a->opts.fps >= 60 ? 4 : a->opts.fps >= 30 ? 2 : 1;
+   if (!a->pump.on || !a->in.attached || !a->in.r.ctrl || a->video || max == 1) {
+      a->pace = 1;
+      a->pace_t0 = 0;
+      return 1;
+   }
+   pv_u64 w = __atomic_load_n(&a->in.r.ctrl->waited_ns, __ATOMIC_RELAXED);
+   if (a->pace == 0)
+      a->pace = 1;
+   if (a->pace_t0 == 0 || w < a->pace_w0) {
+      a->pace_t0 = now;
+      a->pace_w0 = w;
+      return a->pace;
+   }
+   double el = now - a->pace_t0;
+   if (el < 0.25)
+      return a->pace;
+   double frac = (double)(w - a->pace_w0) * 1e-9 / el;
+   a->pace_t0 = now;
+   a->pace_w0 = w;
+   if (frac > 0.02) {
+      a->pace_calm = 0;
+      if (a->pace < max) {
+         a->pace *= 2;
+         a->frame_gap = 0;             /* (late frames: against the new pace) */
+      }
+   } else if (frac < 0.005) {
+      a->pace_calm += el;
+      if (a->pace > 1 && a->pace_calm >= 1.0) {
+         a->pace /= 2;
+         a->pace_calm = 0;
+         a->frame_gap = 0;
+      }
+   } else {
+      a->pace_calm = 0;
+   }
+   return a->pace;
 }

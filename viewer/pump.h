@@ -25,6 +25,11 @@ struct pv_app;
 /* Start the thread (the caller holds nothing; from then on the main thread
  * holds the lock).  -1 if it cannot start: then the caller ingests itself. */
 int  pv_pump_start(struct pv_app *a);
+/* The ingest thread's id (cpushare.h), 0 if it has not started. */
+int  pv_pump_tid(struct pv_app *a);
+/* How much nicer than the ingest thread the other threads run (a frame
+ * can wait; the program should not): cpushare.h. */
+#define PV_DRAW_NICE 5
 /* Main thread: let go of the application state / take it back. */
 void pv_pump_release(struct pv_app *a);
 void pv_pump_take(struct pv_app *a);
@@ -38,5 +43,11 @@ void pv_pump_stop(struct pv_app *a);
 /* Sampling when behind (both loops): FILL is how full the ring was before
  * the last ingest; see pump.c. */
 void pv_pump_adjust_sampling(struct pv_app *a, double fill, double now);
+
+/* Main thread, once a frame: how many frame intervals (of --fps) until the
+ * next frame, 1, 2 or 4.  More than 1 while the program waits for room in
+ * the ring (the tool's waited_ns grows): then frames give the core to the
+ * ingest; see pump.c. */
+unsigned pv_pump_frame_pace(struct pv_app *a, double now);
 
 #endif

@@ -61,6 +61,7 @@ if ! { $CC $cflags -o "$tmp/fakeprog" "$here/fakeprog.c" &&
        $CC $cflags -o "$tmp/pngprobe" "$here/pngprobe.c" $sdl_libs &&
        $CC $cflags -o "$tmp/test_model" "$here/test_model.c" $model_srcs $shared_srcs $sdl_libs -lm &&
        $CC $cflags -o "$tmp/test_heat" "$here/test_heat.c" $model_srcs $shared_srcs $sdl_libs -lm &&
+       $CC $cflags -o "$tmp/test_pump" "$here/test_pump.c" $model_srcs $shared_srcs $sdl_libs -lm -lpthread &&
        $CC -O1 -g -fno-builtin -fno-omit-frame-pointer -Wall -o "$tmp/vtarget" "$here/vtarget.c"; } \
        > "$build_log" 2>&1; then
    bad build "cannot build the test helpers" "$build_log"
@@ -93,6 +94,9 @@ near()      { rgb3 $1 || return 1; set -- $1 $2; local d=${3:-12}
 # ---- unit tests -------------------------------------------------------------
 if want unit-model; then
    if "$tmp/test_model" > "$tmp/um.log" 2>&1; then ok unit-model; else bad unit-model "see log" "$tmp/um.log"; fi
+fi
+if want unit-pump; then
+   if "$tmp/test_pump" > "$tmp/up.log" 2>&1; then ok unit-pump; else bad unit-pump "see log" "$tmp/up.log"; fi
 fi
 for r in default software; do
    want "unit-heat-$r" || continue
@@ -277,6 +281,9 @@ if want "$t"; then
    [ $rc = 2 ] && [ "$(wc -l < "$tmp/o1")" = 1 ] || msg="bad option: status $rc, $(wc -l < "$tmp/o1") lines"
    "$view" --line-size=7 x > "$tmp/o2" 2>&1; rc=$?
    [ -z "$msg" ] && { [ $rc = 2 ] && [ "$(wc -l < "$tmp/o2")" = 1 ] || msg="bad --line-size: status $rc"; }
+   "$view" --yield-cpu=maybe x > "$tmp/o5" 2>&1; rc=$?
+   [ -z "$msg" ] && { [ $rc = 2 ] && grep -q "^pervert-view: --yield-cpu: want yes or no, not 'maybe'$" "$tmp/o5" \
+                      || msg="bad --yield-cpu: status $rc"; }
    "$view" > "$tmp/o3" 2>&1; rc=$?
    [ -z "$msg" ] && { [ $rc = 2 ] || msg="no ring: status $rc"; }
    "$view" --help > "$tmp/o4" 2>&1; rc=$?

@@ -22,6 +22,7 @@
 #include "util.h"
 
 #include "check.h"
+#include "testring.h"
 
 /* ---- regions ---------------------------------------------------------- */
 
@@ -374,38 +375,6 @@ static void test_sampling(void)
  * then.  Two ingests of the same stream through a small ring that wraps
  * (padding at its end), one staging every other turn, one not, must end
  * with the same model, counts and heap. */
-enum { RING = 1 << 14 };
-struct ring { struct pv_ctrl ctrl; pv_u8 data[RING]; pv_u64 head; };
-
-static int ring_put(struct ring *g, const pv_u8 *rec, size_t len)
-{
-   size_t pos = g->head & (RING - 1), pad = pos + len > RING ? RING - pos : 0;
-   if (g->head + pad + len - g->ctrl.tail > RING)
-      return -1;                                   /* full */
-   if (pad) {
-      pv_u64 h = PV_HDR(PV_REC_PAD, 1, 1, 0);
-      memcpy(g->data + pos, &h, 8);
-      g->head += pad;
-      pos = 0;
-   }
-   memcpy(g->data + pos, rec, len);
-   g->head += len;
-   return 0;
-}
-
-static void ring_reader(struct ring *g, struct pv_ingest *in)
-{
-   memset(g, 0, sizeof *g);
-   memset(in, 0, sizeof *in);
-   in->r.fd = -1;
-   in->r.ctrl = &g->ctrl;
-   in->r.data = g->data;
-   in->r.size = RING;
-   in->r.mask = RING - 1;
-   in->r.producer = getpid();
-   in->attached = 1;
-}
-
 /* Record K of the test stream (into buf, blen bytes): a block allocated,
  * written, read and freed now and then, and a thread switch. */
 static void stage_record(int k)
