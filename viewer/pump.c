@@ -219,7 +219,7 @@ void pv_pump_adjust_sampling(struct pv_app *a, double fill, double now)
    int late = a->late_at > 0 && now - a->late_at < 2.0;
    if (fill > 0.75) {
       a->calm_since = 0;
-      if (*k < 8 && now - a->sample_at > 0.02) {
+      if (*k < 8 && now - a->sample_at > 0.005) {
          *k = *k == 0 ? 3 : *k + 1;     /* start at 1/8: a full ring is far behind */
          a->sample_at = now;
       }
