@@ -507,6 +507,46 @@ static void set_title(struct pv_app *a)
    done = 1;
 }
 
+/* Attach to the ring (and keep off the program's CPU, and start the
+ * recording, before a record is read).  0, or the exit status. */
+static int attach_ring(struct pv_app *a)
+{
+   char err[512];
+   if (pv_reader_attach(&a->in.r, a->opts.ring, err, sizeof err) != 0) {
+      fprintf(stderr, "pervert-view: %s\n", err);
+      return 2;
+   }
+   a->in.attached = 1;
+   if (a->opts.yield_cpu) {
+      int cpu = pv_cpushare_leave_cpu_of((pid_t)a->in.r.ctrl->producer_pid);
+      if (a->opts.stats && cpu >= 0)
+         fprintf(stderr, "pervert-view: threads kept off CPU %d, where the program runs\n", cpu);
+   }
+   if (a->opts.record && !a->opts.record_from
+       && pv_capture_record_start(a, a->opts.record) != 0) {
+      detach(a);
+      return 2;
+   }
+   return 0;
+}
+
+/* Start the ingest thread (the main thread then holds the lock); with
+ * --yield-cpu, every other thread below it (cpushare.h). */
+static void start_pump(struct pv_app *a)
+{
+   if (pv_pump_start(a) != 0) {
+      fprintf(stderr, "pervert-view: warning: no ingest thread; reading between frames\n");
+      return;
+   }
+   int pump_tid = a->opts.yield_cpu ? pv_pump_tid(a) : 0;
+   if (pump_tid > 0) {
+      int n = pv_cpushare_lower_others(pump_tid, PV_DRAW_NICE);
+      if (a->opts.stats && n > 0)
+         fprintf(stderr, "pervert-view: %d threads at nice +%d, the ingest thread not\n", n,
+                 PV_DRAW_NICE);
+   }
+}
+
 int main(int argc, char **argv)
 {
    static struct pv_app app;
@@ -551,10 +591,26 @@ int main(int argc, char **argv)
    a->hover_forced = a->opts.have_hover;
    a->show_help = a->opts.show_help;
 
-   /* The window first, then attach: the program waits for us, so it does
-    * not fill the ring while SDL starts (a few hundred ms with OpenGL). */
+   /* A live window (or --sample=yes) attaches first and its ingest thread
+    * reads the ring while SDL starts: opening a window with OpenGL takes
+    * 50-60 ms, and the program used to wait for it.  Headless pictures
+    * keep the exact order: the window first, then the ring (the program
+    * waits meanwhile; their ingest stops at the same record every time). */
+   int early = a->may_sample && !a->opts.replay;
+   if (early) {
+      int st = attach_ring(a);
+      if (st != 0)
+         return st;
+      a->t_start = pv_now();
+      a->model.now = a->t_start;
+      a->model.now_ms = 1;
+      start_pump(a);
+      pv_pump_release(a);              /* SDL's start touches no model */
+   }
    char verr[512];
    int video = video_init(a, verr, sizeof verr);
+   if (early && video != 0)
+      pv_pump_take(a);
    if (video == 0) {
       TTF_Init();
       IMG_Init(IMG_INIT_PNG);
@@ -571,9 +627,13 @@ int main(int argc, char **argv)
          a->view.follow = 0;
       pv_layout_init(&a->lay);
       pv_layout_init(&a->lay_applied);
-      a->t_start = pv_now();
-      a->model.now = a->t_start;
-      a->model.now_ms = 1;
+      if (early) {
+         pv_pump_take(a);             /* the model from here on */
+      } else {
+         a->t_start = pv_now();
+         a->model.now = a->t_start;
+         a->model.now_ms = 1;
+      }
       update_layout(a);
       apply_view(a);
       /* draw once with every operation the frames use: llvmpipe compiles
@@ -600,45 +660,25 @@ int main(int argc, char **argv)
       fflush(stdout);
       return st;
    }
-   if (pv_reader_attach(&a->in.r, a->opts.ring, err, sizeof err) != 0) {
-      fprintf(stderr, "pervert-view: %s\n", err);
-      return 2;
-   }
-   a->in.attached = 1;
-   if (a->opts.yield_cpu) {
-      int cpu = pv_cpushare_leave_cpu_of((pid_t)a->in.r.ctrl->producer_pid);
-      if (a->opts.stats && cpu >= 0)
-         fprintf(stderr, "pervert-view: threads kept off CPU %d, where the program runs\n", cpu);
-   }
-   if (a->opts.record && !a->opts.record_from
-       && pv_capture_record_start(a, a->opts.record) != 0) {
-      detach(a);
-      return 2;
+   if (!early) {
+      int st = attach_ring(a);
+      if (st != 0)
+         return st;
    }
    if (video != 0) {
+      pv_pump_stop(a);
       fprintf(stderr, "pervert-view: no display (%s): run with --screenshot=FILE for headless use\n",
               verr);
       detach(a);
       return 1;
    }
-   a->t_start = pv_now();
-   a->model.now = a->t_start;
-   a->model.now_ms = 1;
+   if (!early) {
+      a->t_start = pv_now();
+      a->model.now = a->t_start;
+      a->model.now_ms = 1;
+   }
    update_layout(a);
    apply_view(a);
-
-   /* a window (or --sample=yes): read the ring on a thread of its own, so
-    * that it is read while frames are presented (pump.h) */
-   if (a->may_sample && pv_pump_start(a) != 0)
-      fprintf(stderr, "pervert-view: warning: no ingest thread; reading between frames\n");
-   int pump_tid = a->pump.on && a->opts.yield_cpu ? pv_pump_tid(a) : 0;
-   if (pump_tid > 0) {
-      /* the drawing below the reading (cpushare.h) */
-      int n = pv_cpushare_lower_others(pump_tid, PV_DRAW_NICE);
-      if (a->opts.stats && n > 0)
-         fprintf(stderr, "pervert-view: %d threads at nice +%d, the ingest thread not\n", n,
-                 PV_DRAW_NICE);
-   }
    double frame_s = a->opts.fps > 0 ? 1.0 / a->opts.fps : 0.0;
    double next_frame = a->t_start;
    int done = 0;

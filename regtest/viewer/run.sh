@@ -512,12 +512,15 @@ for t in vg-seqwrite vg-readpass vg-decay vg-free vg-hover vg-close-midrun vg-co
       cat > "$tmp/cm.sh" <<CM
 #!/bin/bash
 unset SDL_VIDEODRIVER
+rm -f "$tmp/cm.go"
 VALGRIND_LIB=$build/vglib PERVERT_BINDIR=$build "$vg" --tool=pervert --viewer="$tmp/viewwrap" \
-   "$vt" spin 2000 > "$tmp/$t.out" 2> "$tmp/$t.err" &
+   "$vt" spin 2000 "$tmp/cm.go" > "$tmp/$t.out" 2> "$tmp/$t.err" &
 vp=\$!
 for i in \$(seq 100); do [ -s "$tmp/viewer.pid" ] && break; sleep 0.1; done
 sleep 1.5
 kill -TERM "\$(cat "$tmp/viewer.pid")"
+sleep 0.5
+touch "$tmp/cm.go"                 # (the program runs until the viewer is gone)
 wait \$vp
 echo "status \$?" >> "$tmp/$t.out"
 CM

@@ -12,8 +12,10 @@
  *   vtarget decay ADDRFILE      a buffer written, then 2 s of silence
  *   vtarget hover ADDRFILE      make_buffer() allocates 256 bytes, fill_buffer()
  *                               stores at offset 72; ADDRFILE: that address
- *   vtarget spin N              N passes of writes and reads over 1 MiB (for
- *                               tests that need a long-running program)
+ *   vtarget spin N [UNTIL]      N passes of writes and reads over 1 MiB (for
+ *                               tests that need a long-running program);
+ *                               with UNTIL, more passes (not in the sum)
+ *                               until the file UNTIL exists
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -21,6 +23,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 static void pause_ms(int ms)
 {
@@ -112,6 +115,11 @@ int main(int argc, char **argv)
          for (size_t i = 0; i < n / 8; i++)
             sum += b[i];
       }
+      /* (after the sum: the output does not depend on how long it took) */
+      unsigned long more = 0;
+      while (argc > 3 && access(argv[3], F_OK) != 0)
+         for (size_t i = 0; i < n / 8; i++)
+            b[i] = more++;
       free((void *)b);
    } else {
       fprintf(stderr, "vtarget: unknown mode %s\n", mode);
