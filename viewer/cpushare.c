@@ -98,3 +98,27 @@ int pv_cpushare_lower_others(pid_t keep, int by)
    struct lower l = { keep, by };
    return each_thread(lower_one, &l);
 }
+
+/* struct sched_attr of sched_setattr(2) (glibc 2.36 has neither; the
+ * kernel's header clashes with sched.h) */
+struct pv_sched_attr {
+   unsigned size, sched_policy;
+   unsigned long long sched_flags;
+   int sched_nice;
+   unsigned sched_priority;
+   unsigned long long sched_runtime, sched_deadline, sched_period;
+};
+
+int pv_cpushare_short_slice(unsigned us)
+{
+   struct pv_sched_attr at;
+   memset(&at, 0, sizeof at);
+   at.size = sizeof at;
+   at.sched_policy = 0;                /* SCHED_OTHER */
+   errno = 0;
+   at.sched_nice = getpriority(PRIO_PROCESS, 0);
+   if (at.sched_nice == -1 && errno != 0)
+      return -1;
+   at.sched_runtime = (unsigned long long)us * 1000ull;
+   return (int)syscall(SYS_sched_setattr, 0, &at, 0);
+}

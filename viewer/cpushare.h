@@ -9,10 +9,11 @@
  *     is being drawn on its CPU for several milliseconds, and the program
  *     waits for room all that time.
  * So the viewer keeps its threads off the CPU the program runs on (when
- * there are two or more), and runs every thread but the ingest thread at
- * a lower priority (a higher nice value, which needs no privilege): a
- * frame can wait, the program should not.  Measured in
- * viewer/BENCHMARKS.md, session 5. */
+ * there are two or more), runs every thread but the ingest thread at a
+ * lower priority (a higher nice value, which needs no privilege), and
+ * gives the ingest thread a short time slice, so that it is picked soon
+ * when it wakes up: a frame can wait, the program should not.  Measured
+ * in viewer/BENCHMARKS.md, session 5. */
 #ifndef PV_VIEW_CPUSHARE_H
 #define PV_VIEW_CPUSHARE_H
 
@@ -28,6 +29,11 @@ int pv_cpushare_leave_cpu_of(pid_t pid);
  * BY (threads made later by them inherit it).  Returns how many threads
  * were changed. */
 int pv_cpushare_lower_others(pid_t keep, int by);
+
+/* Ask for a time slice of US microseconds for the calling thread (Linux
+ * 6.12 and later: a thread with a shorter slice is picked sooner when it
+ * wakes up).  0 on success, -1 (errno) where the kernel has no such thing. */
+int pv_cpushare_short_slice(unsigned us);
 
 /* The calling thread's id (for KEEP). */
 pid_t pv_cpushare_tid(void);

@@ -75,6 +75,9 @@ static void *run(void *arg)
    struct pv_pump *p = &a->pump;
    long nap_us = 50, idle_us = 0;
    __atomic_store_n(&p->tid, (int)pv_cpushare_tid(), __ATOMIC_RELEASE);
+   /* picked soon when it wakes up (not an error where the kernel cannot) */
+   if (a->opts.yield_cpu)
+      (void)pv_cpushare_short_slice(PV_INGEST_SLICE_US);
    pthread_mutex_lock(&p->mu);
    while (!p->stop) {
       if (__atomic_load_n(&p->want, __ATOMIC_ACQUIRE)) {

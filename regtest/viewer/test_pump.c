@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -184,6 +185,18 @@ static void test_cpushare(void)
       }
    }
    check(pv_cpushare_leave_cpu_of(0) == -1, "no process: nothing changed");
+
+   /* the time slice: where the kernel keeps it (6.12 and later), it is the
+    * one asked for */
+   struct { unsigned size, policy; unsigned long long flags; int nice; unsigned prio;
+            unsigned long long runtime, deadline, period; } at;
+   int rc = pv_cpushare_short_slice(300);
+   memset(&at, 0, sizeof at);
+   long g = syscall(SYS_sched_getattr, 0, &at, sizeof at, 0);
+   check(rc == 0 || g != 0, "the slice is set (%d)", rc);
+   check(g != 0 || at.runtime == 0 || at.runtime == 300000, "a slice of 300 us (%llu ns)",
+         at.runtime);
+   check(g != 0 || at.nice == nice_of(me), "the nice value kept (%d, %d)", at.nice, nice_of(me));
    pthread_mutex_lock(&mu);
    quit = 1;
    pthread_cond_broadcast(&cv);
