@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <zstd.h>
 #include <pthread.h>
+#include <sys/prctl.h>
 
 #include "pv_stream.h"
 
@@ -660,6 +661,9 @@ static int compress_write(struct pv_trace_writer *w, const pv_u8 *src, size_t xn
 static void *worker(void *arg)
 {
    struct pv_trace_writer *w = arg;
+   /* its name says what it is in top and perf, and pervert-view's
+    * cpushare.c leaves threads named pv-* at their priority */
+   prctl(PR_SET_NAME, "pv-record", 0, 0, 0);
    pthread_mutex_lock(&w->mu);
    for (;;) {
       while (!w->busy && !w->stop)

@@ -80,10 +80,24 @@ int pv_cpushare_leave_cpu_of(pid_t pid)
 
 struct lower { pid_t keep; int by; };
 
+/* A thread of pervert's own that the program may wait for: the ingest
+ * thread, the recording's compression thread (named pv-*). */
+static int is_ours(pid_t tid)
+{
+   char path[64], name[32] = "";
+   snprintf(path, sizeof path, "/proc/self/task/%d/comm", (int)tid);
+   FILE *f = fopen(path, "r");
+   if (!f)
+      return 0;
+   int ok = fgets(name, sizeof name, f) != NULL;
+   fclose(f);
+   return ok && strncmp(name, "pv-", 3) == 0;
+}
+
 static int lower_one(pid_t tid, void *arg)
 {
    const struct lower *l = arg;
-   if (tid == l->keep)
+   if (tid == l->keep || is_ours(tid))
       return -1;
    errno = 0;
    int now = getpriority(PRIO_PROCESS, (id_t)tid);

@@ -25,9 +25,10 @@
  * nothing was changed (one CPU, PID unknown, or the kernel refused). */
 int pv_cpushare_leave_cpu_of(pid_t pid);
 
-/* Raise the nice value of every thread of this process but thread KEEP by
- * BY (threads made later by them inherit it).  Returns how many threads
- * were changed. */
+/* Raise the nice value of every thread of this process but thread KEEP and
+ * threads named pv-* (the recording's compression thread) by BY (threads
+ * made later by them inherit it).  Returns how many threads were
+ * changed. */
 int pv_cpushare_lower_others(pid_t keep, int by);
 
 /* Ask for a time slice of US microseconds for the calling thread (Linux

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "pump.h"
 
+#include <sys/prctl.h>
 #include <time.h>
 
 #include "app.h"
@@ -75,6 +76,7 @@ static void *run(void *arg)
    struct pv_pump *p = &a->pump;
    long nap_us = 50, idle_us = 0;
    __atomic_store_n(&p->tid, (int)pv_cpushare_tid(), __ATOMIC_RELEASE);
+   prctl(PR_SET_NAME, "pv-ingest", 0, 0, 0);
    /* picked soon when it wakes up (not an error where the kernel cannot) */
    if (a->opts.yield_cpu)
       (void)pv_cpushare_short_slice(PV_INGEST_SLICE_US);
