@@ -476,6 +476,7 @@ struct pv_trace_writer {
     * with xbuf when a chunk is handed over; the worker alone touches cctx,
     * comp, idx and off while a job runs. */
    int      threaded;
+   int      worker_due;   /* start it at the first chunk (see pv_trace_open) */
    pthread_t th;
    pthread_mutex_t mu;
    pthread_cond_t cv;
@@ -545,7 +546,11 @@ struct pv_trace_writer *pv_trace_create(const char *path, char *err, size_t errl
       return NULL;
    }
    snprintf(w->path, sizeof w->path, "%s", path);
-   start_worker(w);
+   /* the compression thread is started by the thread that hands it the
+    * first chunk, the one that reads the stream: a new thread inherits its
+    * creator's priority, and pervert-view runs its drawing (which may open
+    * a recording: the t key) at a lower one than its reading */
+   w->worker_due = 1;
    return w;
 }
 
@@ -747,6 +752,10 @@ int pv_trace_flush(struct pv_trace_writer *w)
          return -1;
       }
       xn = enc_put(&w->e, w->xbuf);
+   }
+   if (w->worker_due) {
+      w->worker_due = 0;
+      start_worker(w);
    }
    if (w->threaded && w->codec != PV_CODEC_RAW) {
       /* hand the chunk to the worker: its buffer becomes ours */
