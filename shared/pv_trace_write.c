@@ -476,7 +476,7 @@ struct pv_trace_writer {
     * with xbuf when a chunk is handed over; the worker alone touches cctx,
     * comp, idx and off while a job runs. */
    int      threaded;
-   int      worker_due;   /* start it at the first chunk (see pv_trace_open) */
+   int      worker_due;   /* start it at the first chunk (see pv_trace_create) */
    pthread_t th;
    pthread_mutex_t mu;
    pthread_cond_t cv;
