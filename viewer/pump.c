@@ -228,7 +228,7 @@ void pv_pump_adjust_sampling(struct pv_app *a, double fill, double now)
          *k = *k == 0 ? 3 : *k + 1;     /* start at 1/8: a full ring is far behind */
          a->sample_at = now;
       }
-   } else if (late && a->late_at > a->sample_at + 0.25 && *k < 3) {
+   } else if (late && a->late_at > a->sample_at + 0.1 && *k < 3) {
       /* frames come later than --fps asks: the drawing shares a core with
        * this thread (the program has the other), so read cheaper, down
        * to 1 in 8 for this; back once frames have been on time for 2 s */
