@@ -272,7 +272,7 @@ static void rates(struct pv_app *a, double now)
               "program waited %.0f ms  [%s %s, %dx%d]",
               a->fps, a->worst_frame * 1000, a->eps / 1e6, pv_ingest_fill(&a->in) * 100,
               a->ingest_acc / el * 100, a->draw_acc / el * 100, 1u << a->in.sample_shift,
-              1u << a->sites.shed, a->pace ? a->pace : 1, waited_ms(a), a->renderer_name,
+              1u << a->sites.shed, a->pace, waited_ms(a), a->renderer_name,
               a->heat.gpu ? "gpu heat" : "cpu heat", a->scr.W, a->scr.H);
       if (a->pump.on)                 /* the ring is not read while the main thread holds it */
          fprintf(stderr, "  main thread held the lock %.0f%% (longest %.0f ms)",
@@ -361,7 +361,7 @@ int pv_app_frame(struct pv_app *a)
    if (a->t_frame > 0) {
       double gap = now - a->t_frame;
       a->frame_gap = a->frame_gap > 0 ? 0.9 * a->frame_gap + 0.1 * gap : gap;
-      if (a->opts.fps > 0 && a->frame_gap > 1.03 * (a->pace ? a->pace : 1) / a->opts.fps)
+      if (a->opts.fps > 0 && a->frame_gap > 1.03 * a->pace / a->opts.fps)
          a->late_at = now;          /* (pv_pump_adjust_sampling) */
    }
    a->t_frame = now;
@@ -507,6 +507,14 @@ static void set_title(struct pv_app *a)
    done = 1;
 }
 
+/* The run's clock starts now (the model's time: 1 ms). */
+static void start_clock(struct pv_app *a)
+{
+   a->t_start = pv_now();
+   a->model.now = a->t_start;
+   a->model.now_ms = 1;
+}
+
 /* Attach to the ring (and keep off the program's CPU, and start the
  * recording, before a record is read).  0, or the exit status. */
 static int attach_ring(struct pv_app *a)
@@ -588,6 +596,7 @@ int main(int argc, char **argv)
       if (st >= 0)
          return st;
    }
+   a->pace = 1;                       /* every frame (pv_pump_frame_pace) */
    a->hover_forced = a->opts.have_hover;
    a->show_help = a->opts.show_help;
 
@@ -601,9 +610,7 @@ int main(int argc, char **argv)
       int st = attach_ring(a);
       if (st != 0)
          return st;
-      a->t_start = pv_now();
-      a->model.now = a->t_start;
-      a->model.now_ms = 1;
+      start_clock(a);
       start_pump(a);
       pv_pump_release(a);              /* SDL's start touches no model */
    }
@@ -630,9 +637,7 @@ int main(int argc, char **argv)
       if (early) {
          pv_pump_take(a);             /* the model from here on */
       } else {
-         a->t_start = pv_now();
-         a->model.now = a->t_start;
-         a->model.now_ms = 1;
+         start_clock(a);
       }
       update_layout(a);
       apply_view(a);
@@ -673,9 +678,7 @@ int main(int argc, char **argv)
       return 1;
    }
    if (!early) {
-      a->t_start = pv_now();
-      a->model.now = a->t_start;
-      a->model.now_ms = 1;
+      start_clock(a);
    }
    update_layout(a);
    apply_view(a);
