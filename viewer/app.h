@@ -134,8 +134,10 @@ struct pv_app {
    /* recording the stream to a trace file (t key, --record) */
    int    rec_request;
    char   rec_path[512];
-   int    rec_failed_exit;
-   int    rec_started;            /* --record-from: the recording began */        /* the recording failed: exit status 1 */
+   int    rec_failed_exit;        /* the recording failed: exit status 1 */
+   int    rec_started;            /* --record-from: the recording began */
+   int    rec_starting;           /* a recording is about to begin: the stage
+                                     must not filter (pv_capture_record_start) */
 
    /* life */
    int    quit;

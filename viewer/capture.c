@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "prologue.h"
+#include "pump.h"
 #include "pv_trace.h"
 #include "util.h"
 #include "video.h"
@@ -121,6 +122,24 @@ void pv_capture_frame(struct pv_app *a, double now)
    }
 }
 
+/* The stage may hold filtered spans (ingest.c), whose bytes are gone:
+ * stop filtering and let the ingest thread take them into the model, so
+ * that the prologue is the state just before the first byte recorded. */
+static void settle_stage(struct pv_app *a)
+{
+   a->rec_starting = 1;
+   pv_ingest_allow_filter(&a->in, 0);
+   for (int i = 0; i < 2000 && a->pump.on && pv_ingest_filtered_pending(&a->in)
+                   && a->in.state == PV_IN_RUNNING
+                   && (!a->in.access_limit || a->model.n_access < a->in.access_limit); i++) {
+      pv_pump_release(a);
+      struct timespec ts = { 0, 500 * 1000L };
+      nanosleep(&ts, NULL);
+      pv_pump_take(a);
+   }
+   a->rec_starting = 0;
+}
+
 int pv_capture_record_start(struct pv_app *a, const char *path)
 {
    char err[600], name[512];
@@ -136,6 +155,7 @@ int pv_capture_record_start(struct pv_app *a, const char *path)
       return -1;
    }
    snprintf(a->rec_path, sizeof a->rec_path, "%s", path);
+   settle_stage(a);
    /* mid-run: first the state so far (mappings, heap, symbols) */
    int mid = a->model.have_info || a->model.n_access;
    if (mid && pv_prologue_write(w, &a->model) != 0) {

@@ -5,6 +5,7 @@
 #include "ingest.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,95 @@ static void do_info(struct pv_model *m, const pv_u8 *rec, size_t len, pv_u64 h)
       if (cl >= sizeof m->cmdline)
          cl = sizeof m->cmdline - 1;
       off += strlen(s) + 1;
+   }
+}
+
+/* A record other than an access (checked: LEN bytes), into the model. */
+static void apply_other(struct pv_ingest *in, struct pv_model *m, const pv_u8 *rec, size_t len,
+                        pv_u64 h, unsigned t)
+{
+   switch (t) {
+   case PV_REC_PAD:
+      break;
+   case PV_REC_KREAD:
+   case PV_REC_KWRITE:
+      pv_model_kaccess(m, t == PV_REC_KWRITE, pv_rec_word(rec, 1), pv_rec_word(rec, 2),
+                       PV_HDR_A32(h));
+      break;
+   case PV_REC_THREAD:
+      m->tid = PV_HDR_A32(h);
+      break;
+   case PV_REC_SITE:
+      if (!in->skip_symbols)
+         pv_symtab_add_site(&m->sym, rec, len);
+      break;
+   case PV_REC_STACK:
+      if (!in->skip_symbols)
+         pv_symtab_add_stack(&m->sym, rec, len);
+      break;
+   case PV_REC_ALLOC:
+      pv_model_alloc(m, pv_rec_word(rec, 1), pv_rec_word(rec, 2),
+                     (pv_u32)pv_rec_word(rec, 3), PV_HDR_A32(h), PV_HDR_SUB(h));
+      break;
+   case PV_REC_FREE:
+      pv_model_free_block(m, pv_rec_word(rec, 1), (pv_u32)pv_rec_word(rec, 3), PV_HDR_A32(h));
+      break;
+   case PV_REC_MAP:
+      pv_model_map(m, pv_rec_word(rec, 1), pv_rec_word(rec, 2), PV_HDR_SUB(h),
+                   PV_HDR_A32(h), pv_rec_string(rec, len, 32));
+      break;
+   case PV_REC_UNMAP:
+      pv_model_unmap(m, pv_rec_word(rec, 1), pv_rec_word(rec, 2));
+      break;
+   case PV_REC_PROTECT:
+      pv_model_protect(m, pv_rec_word(rec, 1), pv_rec_word(rec, 2), PV_HDR_A32(h));
+      break;
+   case PV_REC_REMAP:
+      pv_model_remap(m, pv_rec_word(rec, 1), pv_rec_word(rec, 2), pv_rec_word(rec, 3));
+      break;
+   case PV_REC_THREAD_CREATE:
+      m->threads_live++;
+      break;
+   case PV_REC_THREAD_EXIT:
+      if (m->threads_live)
+         m->threads_live--;
+      break;
+   case PV_REC_THREAD_STACK:
+      pv_regions_thread_stack(&m->regions, PV_HDR_A32(h), pv_rec_word(rec, 1),
+                              pv_rec_word(rec, 2));
+      break;
+   case PV_REC_NAME:
+      pv_regions_name(&m->regions, pv_rec_word(rec, 1), pv_rec_word(rec, 2),
+                      pv_rec_string(rec, len, 24), PV_HDR_A32(h));
+      break;
+   case PV_REC_MARK:
+      snprintf(m->mark, sizeof m->mark, "%s", pv_rec_string(rec, len, 8));
+      m->mark_seq++;
+      break;
+   case PV_REC_EXEC:
+      m->execed = 1;
+      snprintf(m->exec_path, sizeof m->exec_path, "%s", pv_rec_string(rec, len, 8));
+      break;
+   case PV_REC_INFO:
+      do_info(m, rec, len, h);
+      break;
+   case PV_REC_EXIT:
+      m->exited = 1;
+      m->exit_signal = PV_HDR_SUB(h);
+      m->exit_status = PV_HDR_A32(h);
+      break;
+   case PV_REC_TIME:
+      m->time_ns = pv_rec_word(rec, 1);
+      if (in->trace_clock) {
+         m->now = (double)m->time_ns / 1e9;
+         m->now_ms = (pv_u32)(m->time_ns / 1000000u) + 1;
+      }
+      break;
+   case PV_REC_DROPPED:
+      m->dropped += pv_rec_word(rec, 1);
+      break;
+   default:
+      break;                     /* TRACE, FORK: nothing to draw */
    }
 }
 
@@ -146,89 +236,7 @@ size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, 
          in->other[in->n_other++] = (pv_u32)i;
       else
          in->other_overflow = 1;
-      switch (t) {
-      case PV_REC_PAD:
-         break;
-      case PV_REC_KREAD:
-      case PV_REC_KWRITE:
-         pv_model_kaccess(m, t == PV_REC_KWRITE, pv_rec_word(rec, 1), pv_rec_word(rec, 2),
-                          PV_HDR_A32(h));
-         break;
-      case PV_REC_THREAD:
-         m->tid = PV_HDR_A32(h);
-         break;
-      case PV_REC_SITE:
-         if (!in->skip_symbols)
-            pv_symtab_add_site(&m->sym, rec, len);
-         break;
-      case PV_REC_STACK:
-         if (!in->skip_symbols)
-            pv_symtab_add_stack(&m->sym, rec, len);
-         break;
-      case PV_REC_ALLOC:
-         pv_model_alloc(m, pv_rec_word(rec, 1), pv_rec_word(rec, 2),
-                        (pv_u32)pv_rec_word(rec, 3), PV_HDR_A32(h), PV_HDR_SUB(h));
-         break;
-      case PV_REC_FREE:
-         pv_model_free_block(m, pv_rec_word(rec, 1), (pv_u32)pv_rec_word(rec, 3), PV_HDR_A32(h));
-         break;
-      case PV_REC_MAP:
-         pv_model_map(m, pv_rec_word(rec, 1), pv_rec_word(rec, 2), PV_HDR_SUB(h),
-                      PV_HDR_A32(h), pv_rec_string(rec, len, 32));
-         break;
-      case PV_REC_UNMAP:
-         pv_model_unmap(m, pv_rec_word(rec, 1), pv_rec_word(rec, 2));
-         break;
-      case PV_REC_PROTECT:
-         pv_model_protect(m, pv_rec_word(rec, 1), pv_rec_word(rec, 2), PV_HDR_A32(h));
-         break;
-      case PV_REC_REMAP:
-         pv_model_remap(m, pv_rec_word(rec, 1), pv_rec_word(rec, 2), pv_rec_word(rec, 3));
-         break;
-      case PV_REC_THREAD_CREATE:
-         m->threads_live++;
-         break;
-      case PV_REC_THREAD_EXIT:
-         if (m->threads_live)
-            m->threads_live--;
-         break;
-      case PV_REC_THREAD_STACK:
-         pv_regions_thread_stack(&m->regions, PV_HDR_A32(h), pv_rec_word(rec, 1),
-                                 pv_rec_word(rec, 2));
-         break;
-      case PV_REC_NAME:
-         pv_regions_name(&m->regions, pv_rec_word(rec, 1), pv_rec_word(rec, 2),
-                         pv_rec_string(rec, len, 24), PV_HDR_A32(h));
-         break;
-      case PV_REC_MARK:
-         snprintf(m->mark, sizeof m->mark, "%s", pv_rec_string(rec, len, 8));
-         m->mark_seq++;
-         break;
-      case PV_REC_EXEC:
-         m->execed = 1;
-         snprintf(m->exec_path, sizeof m->exec_path, "%s", pv_rec_string(rec, len, 8));
-         break;
-      case PV_REC_INFO:
-         do_info(m, rec, len, h);
-         break;
-      case PV_REC_EXIT:
-         m->exited = 1;
-         m->exit_signal = PV_HDR_SUB(h);
-         m->exit_status = PV_HDR_A32(h);
-         break;
-      case PV_REC_TIME:
-         m->time_ns = pv_rec_word(rec, 1);
-         if (in->trace_clock) {
-            m->now = (double)m->time_ns / 1e9;
-            m->now_ms = (pv_u32)(m->time_ns / 1000000u) + 1;
-         }
-         break;
-      case PV_REC_DROPPED:
-         m->dropped += pv_rec_word(rec, 1);
-         break;
-      default:
-         break;                     /* TRACE, FORK: nothing to draw */
-      }
+      apply_other(in, m, rec, len, h, t);
       i += len;
    }
    m->n_load += cl;
@@ -280,9 +288,10 @@ int pv_ingest_may_stage(const struct pv_ingest *in, pv_u64 n_access)
    /* an access limit (--screenshot-after, --record-from) is never passed:
     * everything staged is taken before it (the stage holds fewer records
     * than 8 rings) */
+   pv_u64 ahead = n_access + __atomic_load_n(&in->filter_acc, __ATOMIC_RELAXED);
    return in->attached && in->state == PV_IN_RUNNING
-          && (!in->access_limit || (in->access_limit > n_access
-                                    && in->access_limit - n_access > in->r.size * 8 / 16));
+          && (!in->access_limit || (in->access_limit > ahead
+                                    && in->access_limit - ahead > in->r.size * 8 / 16));
 }
 
 int pv_ingest_should_stage(const struct pv_ingest *in)
@@ -321,7 +330,166 @@ static size_t whole_records(const pv_u8 *p, size_t span, size_t n)
    return i;
 }
 
-size_t pv_ingest_stage(struct pv_ingest *in)
+#define PV_STAGE_CHUNK (256u << 10)
+
+/* ---- filtered staging ------------------------------------------------------
+ *
+ * While the model samples one access in 8 or fewer, the stage need not hold
+ * the accesses it would pass over: the ingest thread counts them as it
+ * stages (reading one byte in 16, at the speed of pv_ingest_pass_accesses)
+ * and copies only the sampled accesses and the other records.  A copy of
+ * every byte (7 GB/s here) and taking it again from memory (5-6 GB/s) were
+ * slower than what xz -9 writes at its fastest; this reads at 13 GB/s and
+ * the stage holds a few per cent of it.
+ *
+ * Each filtered chunk starts with a PASS record (a PAD with sub 2 that
+ * never leaves the viewer): the weight of the sampled accesses after it
+ * (2^A32) and what it passed over.  Its words: */
+#define PASS_SUB     2
+#define PASS_WORDS   7
+enum { PASS_LOADS = 1, PASS_STORES, PASS_MODIFIES, PASS_ACCESSES, PASS_PADS, PASS_BYTES };
+
+int pv_ingest_filtered_pending(const struct pv_ingest *in)
+{
+   const struct pv_stage *st = __atomic_load_n(&in->stage, __ATOMIC_ACQUIRE);
+   return st && pv_stage_filtered(st) != 0;
+}
+
+void pv_ingest_allow_filter(struct pv_ingest *in, int ok)
+{
+   int was = __atomic_exchange_n(&in->filter_ok, ok, __ATOMIC_SEQ_CST);
+   /* a chunk that began to be filtered before: let it finish (tens of
+    * microseconds; the ingest thread may share this CPU) */
+   while (was && !ok && __atomic_load_n(&in->filtering, __ATOMIC_SEQ_CST))
+      sched_yield();
+}
+
+pv_u64 pv_ingest_passed(const pv_u8 *rec, size_t len)
+{
+   pv_u64 h = pv_rec_hdr(rec);
+   if (PV_HDR_TYPE(h) != PV_REC_PAD || PV_HDR_SUB(h) != PASS_SUB || len != PASS_WORDS * 8)
+      return 0;
+   return pv_rec_word(rec, PASS_LOADS) + pv_rec_word(rec, PASS_STORES)
+          + pv_rec_word(rec, PASS_MODIFIES);
+}
+
+static void put_word(pv_u8 *rec, unsigned w, pv_u64 v)
+{
+   memcpy(rec + 8u * w, &v, sizeof v);
+}
+
+/* Filter the ring span P[0..N) (whole records, at ring offset POS) into
+ * OUT (ROOM bytes): up to PV_STAGE_CHUNK bytes of it and at most BUDGET
+ * accesses.  Returns the bytes of P used (0: nothing fits, or a record
+ * that pv_ingest_run must see first, corrupt or not), *WROTE those of
+ * OUT. */
+static size_t filter_span(struct pv_ingest *in, const pv_u8 *p, size_t n, pv_u64 pos,
+                          pv_u8 *out, size_t room, pv_u64 budget, size_t *wrote)
+{
+   const size_t head = PASS_WORDS * 8;
+   *wrote = 0;
+   if (room < head + 16 || budget == 0)
+      return 0;
+   const pv_u64 weight = 1ull << in->sample_shift;
+   if (in->gap_left == 0 || in->gap_left >= 2 * weight)
+      in->gap_left = next_gap(in, weight);
+   size_t stop = n < PV_STAGE_CHUNK ? n : PV_STAGE_CHUNK;
+   size_t i = 0, o = head;
+   pv_u64 cl = 0, cs = 0, cm = 0, nacc = 0, pads = 0;
+   while (i < stop) {
+      if (in->gap_left > 4) {
+         pv_u64 pass = in->gap_left - 1;
+         if (pass > budget - nacc)
+            pass = budget - nacc;
+         pv_u64 s0 = cs, m0 = cm;
+         pv_u64 k = pv_ingest_pass_accesses(p, &i, n, pass, &cs, &cm);
+         cl += k - (cs - s0) - (cm - m0);
+         nacc += k;
+         in->gap_left -= k;
+         if (i >= stop || nacc >= budget)
+            break;
+      }
+      const pv_u8 *rec = p + i;
+      pv_u64 h = pv_rec_hdr(rec);
+      unsigned t = PV_HDR_TYPE(h);
+      if (t - 1u < 3u) {
+         if (i + 16 > n || nacc >= budget)
+            break;
+         if (--in->gap_left == 0) {
+            if (o + 16 > room) {
+               in->gap_left = 1;
+               break;
+            }
+            memcpy(out + o, rec, 16);            /* sampled: counted when taken */
+            o += 16;
+            in->gap_left = next_gap(in, weight);
+         } else {
+            cl += t == PV_REC_LOAD;
+            cs += t == PV_REC_STORE;
+            cm += t == PV_REC_MODIFY;
+         }
+         nacc++;
+         i += 16;
+         continue;
+      }
+      size_t len = pv_rec_check(rec, n - i, pos + i, in->r.size);
+      if (len == 0)
+         break;                                  /* (pv_ingest_run reports it) */
+      if (t == PV_REC_PAD) {
+         pads++;
+      } else {
+         if (o + len > room)
+            break;
+         memcpy(out + o, rec, len);
+         o += len;
+      }
+      i += len;
+   }
+   if (i == 0)
+      return 0;
+   put_word(out, 0, PV_HDR(PV_REC_PAD, PASS_SUB, PASS_WORDS, in->sample_shift));
+   put_word(out, PASS_LOADS, cl);
+   put_word(out, PASS_STORES, cs);
+   put_word(out, PASS_MODIFIES, cm);
+   put_word(out, PASS_ACCESSES, nacc);
+   put_word(out, PASS_PADS, pads);
+   put_word(out, PASS_BYTES, i);
+   __atomic_store_n(&in->filter_acc, in->filter_acc + nacc, __ATOMIC_RELAXED);
+   *wrote = o;
+   return i;
+}
+
+/* How many accesses a filtered chunk may stand for now: everything, or
+ * what is left before the access limit once all that is staged is taken
+ * (bytes / 16 counts a raw span's accesses generously). */
+static pv_u64 filter_budget(const struct pv_ingest *in, pv_u64 n_access)
+{
+   if (!in->access_limit)
+      return ~0ull;
+   pv_u64 ahead = n_access + in->filter_acc + pv_stage_pending(in->stage) / 16;
+   return in->access_limit > ahead ? in->access_limit - ahead : 0;
+}
+
+/* Filtered staging of the reader's span P[0..N): returns the bytes used. */
+static size_t stage_filtered(struct pv_ingest *in, const pv_u8 *p, size_t n, pv_u64 n_access)
+{
+   size_t used = 0;
+   __atomic_store_n(&in->filtering, 1, __ATOMIC_SEQ_CST);
+   if (__atomic_load_n(&in->filter_ok, __ATOMIC_SEQ_CST) && in->sample_shift >= 3) {
+      size_t room, wrote;
+      pv_u8 *out = pv_stage_reserve(in->stage, &room);
+      used = filter_span(in, p, n, (pv_u64)(p - in->r.data), out, room,
+                         filter_budget(in, n_access), &wrote);
+      if (used) {
+         pv_stage_commit(in->stage, wrote, 0, 1, 1);
+         in->filtered_total += used;
+      }
+   }
+   __atomic_store_n(&in->filtering, 0, __ATOMIC_RELEASE);
+   return used;
+}
+
+size_t pv_ingest_stage(struct pv_ingest *in, pv_u64 n_access)
 {
    if (!in->attached || in->state != PV_IN_RUNNING)
       return 0;
@@ -342,16 +510,28 @@ size_t pv_ingest_stage(struct pv_ingest *in)
       size_t n;
       if (pv_reader_batch(&in->r, &p, &n) != PV_BATCH_DATA)
          break;                  /* (the end of the stream is seen by pv_ingest_run) */
-      /* a span from the reader is whole records; cut, it must be looked at */
-      size_t room = pv_stage_room(in->stage, n);
-      size_t whole = room == n ? n : whole_records(p, n, room);
-      if (whole == 0)
-         break;
-      pv_stage_put(in->stage, p, whole, in->r.tail, (in->r.tail & in->r.mask) != 0);
+      size_t whole = stage_filtered(in, p, n, n_access);
+      int full = 0;
+      if (whole == 0) {
+         /* a span from the reader is whole records; cut, it must be looked
+          * at.  256 KiB at a time, each given back to the program as soon
+          * as it is copied (a whole 4 MiB span takes half a millisecond to
+          * copy, in which a fast program fills the rest of the ring) */
+         size_t room = pv_stage_room(in->stage, n);
+         full = room < n;
+         if (room > PV_STAGE_CHUNK)
+            room = PV_STAGE_CHUNK;
+         whole = room == n ? n : whole_records(p, n, room);
+         if (whole == 0 && room < n && !full)
+            whole = whole_records(p, n, n);    /* a record longer than the chunk */
+         if (whole == 0)
+            break;
+         pv_stage_put(in->stage, p, whole, in->r.tail, (in->r.tail & in->r.mask) != 0);
+      }
       pv_reader_consume(&in->r, whole);
       in->staged_total += whole;
       moved += whole;
-      if (whole < n)
+      if (whole < n && full)
          break;
    }
    return moved;
@@ -365,6 +545,62 @@ void pv_ingest_free_stage(struct pv_ingest *in)
    in->stage = NULL;
 }
 
+/* Take the filtered span P[0..N) (see stage_filtered) into the model and
+ * the second reader; returns the bytes used. */
+static size_t take_filtered(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, size_t n)
+{
+   pv_u64 nacc = m->n_access, cl = 0, cs = 0, cm = 0, weight = 1;
+   size_t i = 0;
+   while (i < n) {
+      const pv_u8 *rec = p + i;
+      pv_u64 h = pv_rec_hdr(rec);
+      unsigned t = PV_HDR_TYPE(h);
+      if (t - 1u < 3u) {
+         pv_model_access(m, t, pv_rec_word(rec, 1), PV_HDR_N16(h), PV_HDR_A32(h), weight);
+         m->n_sampled += weight;
+         nacc++;
+         cl += t == PV_REC_LOAD;
+         cs += t == PV_REC_STORE;
+         cm += t == PV_REC_MODIFY;
+         i += 16;
+         continue;
+      }
+      size_t len = (size_t)PV_HDR_N16(h) * 8u;    /* (checked when staged) */
+      if (t == PV_REC_PAD && PV_HDR_SUB(h) == PASS_SUB) {
+         weight = 1ull << PV_HDR_A32(h);
+         m->sample_shift = PV_HDR_A32(h);
+         cl += pv_rec_word(rec, PASS_LOADS);
+         cs += pv_rec_word(rec, PASS_STORES);
+         cm += pv_rec_word(rec, PASS_MODIFIES);
+         nacc += pv_ingest_passed(rec, len);
+         m->counts[PV_REC_PAD] += pv_rec_word(rec, PASS_PADS);
+         in->bytes += pv_rec_word(rec, PASS_BYTES);
+         __atomic_store_n(&in->filter_acc, in->filter_acc - pv_rec_word(rec, PASS_ACCESSES),
+                          __ATOMIC_RELAXED);
+      } else {
+         m->counts[t]++;
+         apply_other(in, m, rec, len, h, t);
+      }
+      i += len;
+   }
+   m->n_load += cl;
+   m->n_store += cs;
+   m->n_modify += cm;
+   m->counts[PV_REC_LOAD] += cl;
+   m->counts[PV_REC_STORE] += cs;
+   m->counts[PV_REC_MODIFY] += cm;
+   m->n_access = nacc;
+   if (in->on_span && i) {
+      /* the second reader sees the records other than accesses */
+      in->n_other = 0;
+      in->other_overflow = 1;
+      in->span_filtered = 1;
+      in->on_span(in->on_span_ctx, m, p, i, 0, ~0ull);
+      in->span_filtered = 0;
+   }
+   return i;
+}
+
 /* Take staged spans until DEADLINE, staging more meanwhile when the ring
  * fills (pv_ingest_should_stage); 1 when all are taken. */
 static int take_staged(struct pv_ingest *in, struct pv_model *m, double deadline, pv_u64 *recs)
@@ -372,11 +608,18 @@ static int take_staged(struct pv_ingest *in, struct pv_model *m, double deadline
    const pv_u8 *p;
    pv_u64 pos;
    size_t n;
-   while ((n = pv_stage_front(in->stage, &p, &pos)) != 0) {
+   int filtered;
+   while ((n = pv_stage_front(in->stage, &p, &pos, &filtered)) != 0) {
       if (in->access_limit && m->n_access >= in->access_limit)
          return 0;
       int bad = 0;
-      size_t used = take(in, m, p, n, pos & in->r.mask, &bad);
+      size_t used;
+      if (filtered) {
+         /* (whole chunks: each starts with its PASS record) */
+         used = take_filtered(in, m, p, n);
+      } else {
+         used = take(in, m, p, n, pos & in->r.mask, &bad);
+      }
       *recs += used / 16;
       if (bad) {
          corrupt(in, pos + used);
@@ -384,7 +627,7 @@ static int take_staged(struct pv_ingest *in, struct pv_model *m, double deadline
       }
       pv_stage_taken(in->stage, used);
       if (pv_ingest_should_stage(in))
-         pv_ingest_stage(in);
+         pv_ingest_stage(in, m->n_access);
       if (pv_now() >= deadline)
          return 0;
    }

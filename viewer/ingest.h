@@ -43,6 +43,13 @@ struct pv_ingest {
    struct pv_stage *stage;      /* read from the ring while the model was busy
                                    (pv_ingest_stage; NULL until first used) */
    pv_u64   staged_total;       /* bytes staged so far (--stats) */
+   pv_u64   filtered_total;     /* of which filtered (ingest.c: filtered staging) */
+   int      filter_ok;          /* filtered staging allowed (pv_ingest_allow_filter) */
+   int      filtering;          /* the ingest thread is filtering a chunk now */
+   pv_u64   filter_acc;         /* accesses in filtered spans not taken yet */
+   int      span_filtered;      /* the span on_span is given is a filtered one:
+                                   its accesses are samples, its other records
+                                   whole, and it has no ring position */
    double   busy;               /* share of the last 50 ms the ingest thread worked */
    struct pv_trace_writer *rec; /* recording: what is read is also written here */
    int      rec_failed;         /* the recording hit a write error (errno in rec_errno) */
@@ -64,13 +71,24 @@ pv_u64 pv_ingest_run(struct pv_ingest *in, struct pv_model *m, double deadline);
 
 /* Move what the ring holds to the stage, touching nothing but the reader
  * and the stage (so with the model in another thread's hands): the
- * program need not wait while the viewer draws.  Returns the bytes moved;
+ * program need not wait while the viewer draws (N_ACCESS: the model's
+ * accesses so far, read, never written).  Returns the ring bytes moved;
  * 0 when the ring is empty, the stage full or the stream at its end. */
-size_t pv_ingest_stage(struct pv_ingest *in);
+size_t pv_ingest_stage(struct pv_ingest *in, pv_u64 n_access);
 /* May the ingest stage now (N_ACCESS: the model's accesses so far)? */
 int    pv_ingest_may_stage(const struct pv_ingest *in, pv_u64 n_access);
 /* Is staging worth it now (the ring half full, the stage not behind)? */
 int    pv_ingest_should_stage(const struct pv_ingest *in);
+/* May the stage filter (when the model samples 1/8 or less: the accesses
+ * sampling passes over are counted, not copied)?  Not while anything needs
+ * every byte: a recording, a selected site.  The thread that owns the
+ * model says so; OK = 0 returns once no chunk is being filtered. */
+void   pv_ingest_allow_filter(struct pv_ingest *in, int ok);
+/* In a filtered span, the accesses that the LEN-byte PAD record REC says
+ * were passed over (0 for any other PAD). */
+pv_u64 pv_ingest_passed(const pv_u8 *rec, size_t len);
+/* Filtered spans staged and not wholly taken yet? */
+int    pv_ingest_filtered_pending(const struct pv_ingest *in);
 /* Bytes staged and not taken yet. */
 size_t pv_ingest_staged(const struct pv_ingest *in);
 void   pv_ingest_free_stage(struct pv_ingest *in);

@@ -493,7 +493,8 @@ static void sites_span(void *ctx, struct pv_model *m, const pv_u8 *p, size_t n, 
 {
    struct pv_app *a = ctx;
    pv_sites_span_others(&a->sites, m, p, n, pos, data_size, pv_ingest_fill(&a->in),
-                        a->in.other_overflow ? NULL : a->in.other, a->in.n_other);
+                        a->in.other_overflow ? NULL : a->in.other, a->in.n_other,
+                        a->in.span_filtered);
 }
 
 static void set_title(struct pv_app *a)
@@ -790,8 +791,9 @@ int main(int argc, char **argv)
               (unsigned long long)a->model.heap.live_count,
               (unsigned long long)(a->in.bytes / 16), (unsigned long long)a->in.bytes);
       if (a->in.staged_total)
-         fprintf(stderr, "pervert-view: %llu bytes read while the model was busy with a frame\n",
-                 (unsigned long long)a->in.staged_total);
+         fprintf(stderr, "pervert-view: %llu bytes read while the model was busy with a frame"
+                 " (%llu of them filtered)\n", (unsigned long long)a->in.staged_total,
+                 (unsigned long long)a->in.filtered_total);
    }
    pv_heat_destroy(&a->heat);
    pv_timeline_destroy(&a->tl);

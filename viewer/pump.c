@@ -47,7 +47,7 @@ static void relock(struct pv_app *a, int may_stage)
          return;
       }
       double t = pv_now();
-      if (pv_ingest_should_stage(&a->in) && pv_ingest_stage(&a->in)) {
+      if (pv_ingest_should_stage(&a->in) && pv_ingest_stage(&a->in, a->model.n_access)) {
          busy(a, t);
          nap_us = 20;
          continue;
@@ -167,6 +167,10 @@ void pv_pump_release(struct pv_app *a)
    struct pv_pump *p = &a->pump;
    if (!p->on)
       return;
+   /* the model is the ingest thread's now: may it filter while staging
+    * (nothing needs every byte)? */
+   pv_ingest_allow_filter(&a->in, !a->in.rec && !a->rec_starting && !a->sites.sel
+                                  && !a->sites.ncand && !a->sites.want);
    double held = pv_now() - p->taken_at;
    p->held_acc += held;
    if (held > p->held_max)

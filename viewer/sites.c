@@ -355,12 +355,12 @@ const struct pv_life *pv_sites_life(const struct pv_sites *s, pv_u64 seq)
 void pv_sites_span(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_t n,
                    pv_u64 pos, pv_u64 data_size, double fill)
 {
-   pv_sites_span_others(s, m, p, n, pos, data_size, fill, NULL, 0);
+   pv_sites_span_others(s, m, p, n, pos, data_size, fill, NULL, 0, 0);
 }
 
 void pv_sites_span_others(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_t n,
                           pv_u64 pos, pv_u64 data_size, double fill,
-                          const pv_u32 *others, unsigned n_others)
+                          const pv_u32 *others, unsigned n_others, int filtered)
 {
    struct pv_analysis *an = s->an;
    if (!an)
@@ -385,7 +385,7 @@ void pv_sites_span_others(struct pv_sites *s, struct pv_model *m, const pv_u8 *p
    }
    /* when the ingest samples (the viewer is behind), shed at least as much */
    unsigned shed = (unsigned)s->shed > m->sample_shift ? (unsigned)s->shed : m->sample_shift;
-   int light = shed && (s->span_no & ((1u << shed) - 1)) != 0;
+   int light = filtered || (shed && (s->span_no & ((1u << shed) - 1)) != 0);
    s->span_no++;
    /* the selection's increments follow the model's geometry */
    s->inc_live = 0;
@@ -457,6 +457,13 @@ void pv_sites_span_others(struct pv_sites *s, struct pv_model *m, const pv_u8 *p
       if (len == 0)
          break;
       switch (t) {
+      case PV_REC_PAD: {
+         /* a filtered span's count of the accesses it passed over */
+         pv_u64 k = filtered ? pv_ingest_passed(rec, len) : 0;
+         s->n_access += k;
+         s->skipped += k;
+         break;
+      }
       case PV_REC_THREAD:
          tid = s->tid = PV_HDR_A32(h);
          break;

@@ -115,10 +115,12 @@ void pv_sites_span(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_
                    pv_u64 pos, pv_u64 data_size, double fill);
 /* The same, told where the records other than accesses are (OTHERS[0 ..
  * N_OTHERS), offsets in P, all of them: the ingest lists them): a span that
- * is not analysed is then not walked again. */
+ * is not analysed is then not walked again.  FILTERED: the span's accesses
+ * are only the samples of filtered staging (ingest.c), it is not analysed
+ * (its other records are taken as in any span not analysed). */
 void pv_sites_span_others(struct pv_sites *s, struct pv_model *m, const pv_u8 *p, size_t n,
                           pv_u64 pos, pv_u64 data_size, double fill,
-                          const pv_u32 *others, unsigned n_others);
+                          const pv_u32 *others, unsigned n_others, int filtered);
 
 /* Select SITE (0: none); restarts the stride-over-time series. */
 void pv_sites_select(struct pv_sites *s, pv_u32 site);

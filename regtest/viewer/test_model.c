@@ -425,7 +425,7 @@ static void stage_run(int staging, struct pv_model *m, pv_u64 *staged, pv_u64 *b
       }
       g.ctrl.head = g.head;
       if (staging && turn++ % 40 < 30 && pv_ingest_may_stage(&in, m->n_access))
-         pv_ingest_stage(&in);
+         pv_ingest_stage(&in, m->n_access);
       else
          pv_ingest_run(&in, m, pv_now() + 60);
    }
@@ -484,13 +484,122 @@ static void test_stage(void)
    size_t span = RING - (size_t)(in.r.tail & (RING - 1));      /* to the end, padding too */
    in.stage = malloc(sizeof *in.stage);
    check(in.stage && pv_stage_init(in.stage, span - 8) == 0, "a small stage");
-   size_t moved = pv_ingest_stage(&in);
+   size_t moved = pv_ingest_stage(&in, m.n_access);
    check(moved == span - 16, "staged up to the padding (%zu of %zu)", moved, span);
    pv_ingest_run(&in, &m, pv_now() + 60);
    check(in.state == PV_IN_RUNNING && m.n_access == RING / 16 - 1 && m.heap.live_count == 1,
          "then the ALLOC: state %d, %llu accesses", in.state, (unsigned long long)m.n_access);
    pv_ingest_free_stage(&in);
    pv_model_free(&m);
+}
+
+/* Filtered staging (ingest.c): while the model samples 1 access in 8 the
+ * stage keeps only the samples and the other records, with counts of what
+ * it passed over.  Taken later, the counts, heap and thread must be
+ * exactly those of an ingest that read everything from the ring at the
+ * same sampling; an access limit must be met exactly; and nothing is
+ * filtered while it is not allowed (a recording needs every byte). */
+struct seen { struct pv_ingest *in; int filtered, raw; };
+
+static void seen_span(void *ctx, struct pv_model *m, const pv_u8 *p, size_t n, pv_u64 pos,
+                      pv_u64 data_size)
+{
+   struct seen *s = ctx;
+   (void)m; (void)p; (void)n; (void)pos; (void)data_size;
+   if (s->in->span_filtered)
+      s->filtered++;
+   else
+      s->raw++;
+}
+
+static void filter_run(int staging, int allow, pv_u64 limit, struct pv_model *m,
+                       struct seen *sn, pv_u64 *filtered, size_t *peak)
+{
+   static struct ring g;
+   struct pv_ingest in;
+   ring_reader(&g, &in);
+   pv_model_init(m);
+   m->now_ms = 100;
+   in.sample_shift = 3;
+   in.access_limit = limit;
+   in.on_span = seen_span;
+   sn->in = &in;
+   sn->filtered = sn->raw = 0;
+   in.on_span_ctx = sn;
+   pv_ingest_allow_filter(&in, allow);
+   *peak = 0;
+   int k = 0, turn = 0;
+   while (k < 40000 && in.state == PV_IN_RUNNING && !(limit && m->n_access >= limit)) {
+      for (size_t put = 0; put < RING / 3 && k < 40000; put += blen, k++) {
+         stage_record(k);
+         if (ring_put(&g, buf, blen) != 0)
+            break;
+      }
+      g.ctrl.head = g.head;
+      if (staging && turn++ % 40 < 30 && pv_ingest_may_stage(&in, m->n_access)) {
+         pv_ingest_stage(&in, m->n_access);
+         if (pv_ingest_staged(&in) > *peak)
+            *peak = pv_ingest_staged(&in);
+      } else {
+         pv_ingest_run(&in, m, pv_now() + 60);
+      }
+   }
+   /* the rest, as the ingest thread would when the ring stops filling */
+   for (int i = 0; i < 100 && (in.r.tail != g.head || pv_ingest_staged(&in)); i++) {
+      if (limit && m->n_access >= limit)
+         break;
+      pv_ingest_run(&in, m, pv_now() + 60);
+   }
+   if (!limit)
+      check(in.r.tail == g.head && in.state == PV_IN_RUNNING && pv_ingest_staged(&in) == 0
+            && in.filter_acc == 0, "filter %d/%d: everything read", staging, allow);
+   *filtered = in.filtered_total;
+   pv_ingest_free_stage(&in);
+}
+
+static void test_stage_filtered(void)
+{
+   struct pv_model a, b, c;
+   struct seen sa, sb, sc;
+   pv_u64 fa, fb, fc;
+   size_t peak_a, peak_b, peak_c;
+   filter_run(1, 1, 0, &a, &sa, &fa, &peak_a);
+   filter_run(0, 1, 0, &b, &sb, &fb, &peak_b);
+   filter_run(1, 0, 0, &c, &sc, &fc, &peak_c);
+   check(fa > 4 * RING && fb == 0 && fc == 0, "filtered %llu bytes (and none when not staging "
+         "or not allowed: %llu, %llu)", (unsigned long long)fa, (unsigned long long)fb,
+         (unsigned long long)fc);
+   check(sa.filtered > 0 && sb.filtered == 0 && sc.filtered == 0 && sa.raw > 0,
+         "the second reader told which spans are filtered (%d of %d)", sa.filtered,
+         sa.filtered + sa.raw);
+   /* all but 1 in 8 accesses and the padding are left out: the stage
+    * holds far less than a copy does */
+   check(peak_a * 3 < peak_c, "filtered stage at most %zu bytes, copied %zu", peak_a, peak_c);
+   check(a.n_access == b.n_access && a.n_access == c.n_access && a.n_access > 30000,
+         "same accesses (%llu, %llu, %llu)", (unsigned long long)a.n_access,
+         (unsigned long long)b.n_access, (unsigned long long)c.n_access);
+   check(a.n_load == b.n_load && a.n_store == b.n_store && a.n_modify == b.n_modify,
+         "same loads, stores, modifies");
+   int same = 1;
+   for (int t = 0; t <= PV_REC_LAST; t++)
+      if (t != PV_REC_PAD && a.counts[t] != b.counts[t])
+         same = 0;
+   check(same, "same count of every record type");
+   check(a.heap.live_count == b.heap.live_count && a.heap.frees == b.heap.frees
+         && a.heap.live_count > 50 && a.tid == b.tid, "same heap (%llu live) and thread",
+         (unsigned long long)a.heap.live_count);
+   check(a.n_sampled > a.n_access * 8 / 10 && a.n_sampled < a.n_access * 12 / 10
+         && a.sample_shift == 3, "samples weighted 8: %llu for %llu accesses",
+         (unsigned long long)a.n_sampled, (unsigned long long)a.n_access);
+   pv_model_free(&a);
+   pv_model_free(&b);
+   pv_model_free(&c);
+
+   /* an access limit in the middle: met exactly, filtered or not */
+   filter_run(1, 1, 20011, &a, &sa, &fa, &peak_a);
+   check(a.n_access == 20011 && fa > 0, "filtered up to the limit: %llu accesses",
+         (unsigned long long)a.n_access);
+   pv_model_free(&a);
 }
 
 static void test_view_increments(void)
@@ -635,6 +744,7 @@ int main(void)
    test_ingest();
    test_sampling();
    test_stage();
+   test_stage_filtered();
    test_view_increments();
    test_follow();
    test_card();

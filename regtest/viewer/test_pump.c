@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "capture.h"
 #include "cpushare.h"
 #include "pump.h"
 #include "util.h"
@@ -127,6 +128,75 @@ static void test_stage_during_frame(void)
    pv_model_free(&a->model);
 }
 
+/* ---- a recording begins while the stage holds filtered spans ------------- */
+
+/* Filtered spans (ingest.c) have no bytes left to record: a recording that
+ * begins while the stage holds some first lets the ingest thread take them
+ * into the model (its prologue is then the state just before the first
+ * byte recorded), and nothing is filtered while it records. */
+static void test_record_settles_stage(void)
+{
+   static struct ring g;
+   struct pv_app *a = &app;
+   memset(a, 0, sizeof *a);
+   ring_reader(&g, &a->in);
+   pv_model_init(&a->model);
+   a->opts.fps = 60;
+   a->headless = 1;
+   a->in.sample_shift = 3;                      /* (no may_sample: it stays) */
+   check(pv_pump_start(a) == 0, "the ingest thread starts");
+   if (!a->pump.on)
+      return;
+   pv_pump_release(a);
+   sleep_ms(20);
+   pv_pump_take(a);                             /* a frame */
+   pv_u64 alloc[4] = { PV_HDR(PV_REC_ALLOC, PV_ALLOC_MALLOC, 4, 1), 0x500000, 4096, 7 };
+   ring_put(&g, (const pv_u8 *)alloc, sizeof alloc);
+   pv_u64 rec[2] = { PV_HDR(PV_REC_STORE, 0, 8, 1), 0x500000 };
+   int n = 0;
+   while (g.head + 16 <= 3 * RING / 4) {
+      rec[1] = 0x500000 + 8 * (pv_u64)(n++ % 512);
+      ring_put(&g, (const pv_u8 *)rec, 16);
+   }
+   __atomic_store_n(&g.ctrl.head, g.head, __ATOMIC_RELEASE);
+   for (int i = 0; i < 10000 && !pv_ingest_filtered_pending(&a->in); i++)
+      sleep_ms(1);
+   check(pv_ingest_filtered_pending(&a->in) && a->model.n_access == 0
+         && a->model.heap.live_count == 0, "filtered while the main thread held the model");
+   char path[] = "/tmp/pv-test-settle-XXXXXX";
+   int fd = mkstemp(path);
+   check(fd >= 0, "a file for the recording");
+   if (fd >= 0)
+      close(fd);
+   check(pv_capture_record_start(a, path) == 0 && a->in.rec, "the recording begins");
+   check(!pv_ingest_filtered_pending(&a->in) && a->model.heap.live_count == 1
+         && a->model.n_access > 0, "filtered spans taken before it (%llu accesses, %llu blocks)",
+         (unsigned long long)a->model.n_access, (unsigned long long)a->model.heap.live_count);
+   /* while it records: staged spans are copies */
+   pv_u64 before = a->in.filtered_total;
+   size_t room = RING - (size_t)(g.head - a->in.r.tail) - 64;
+   for (size_t put = 0; put + 16 <= room; put += 16) {
+      rec[1] = 0x500000 + 8 * (pv_u64)(n++ % 512);
+      ring_put(&g, (const pv_u8 *)rec, 16);
+   }
+   __atomic_store_n(&g.ctrl.head, g.head, __ATOMIC_RELEASE);
+   for (int i = 0; i < 10000 && pv_ingest_staged(&a->in) == 0; i++)
+      sleep_ms(1);
+   check(pv_ingest_staged(&a->in) > 0 && a->in.filtered_total == before,
+         "recording: staged %zu bytes, none filtered", pv_ingest_staged(&a->in));
+   pv_pump_release(a);
+   for (int i = 0; i < 10000 && (a->in.r.tail != g.head || pv_ingest_staged(&a->in)); i++)
+      sleep_ms(1);
+   pv_pump_take(a);
+   check(a->model.n_access == (pv_u64)n, "all %d accesses counted (%llu)", n,
+         (unsigned long long)a->model.n_access);
+   check(pv_capture_record_stop(a, 0) == 0, "the recording is saved");
+   unlink(path);
+   pv_pump_stop(a);
+   pv_ingest_free_stage(&a->in);
+   pv_model_free(&a->model);
+}
+
 /* ---- priorities and CPUs ------------------------------------------------- */
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -210,6 +280,7 @@ int main(void)
 {
    test_pace();
    test_stage_during_frame();
+   test_record_settles_stage();
    test_cpushare();                  /* last: it lowers this process */
    printf("test_pump: %d checks, %d failed\n", checks, fails);
    return fails != 0;
