@@ -161,10 +161,11 @@ static void status_bar(struct pv_app *a)
       const char *rec = a->video && !a->video_fixed && a->in.rec ? "REC video+trace" : a->video && !a->video_fixed ? "REC video" : "REC trace";
       x += pv_text(&a->font, x, y, PV_C_WRITE, rec) + a->font.advance * 3;
    }
-   if (a->in.sample_shift) {
+   unsigned shift = __atomic_load_n(&a->in.sample_shift, __ATOMIC_RELAXED);
+   if (shift) {
       /* the viewer is behind: one access in 2^k updates the picture */
       char sb[48];
-      snprintf(sb, sizeof sb, "sampling 1/%u", 1u << a->in.sample_shift);
+      snprintf(sb, sizeof sb, "sampling 1/%u", 1u << shift);
       x += pv_text(&a->font, x, y, PV_C_ACCENT, sb) + a->font.advance * 3;
    }
    pv_u64 dropped = m->dropped;

@@ -301,7 +301,12 @@ int pv_ingest_should_stage(const struct pv_ingest *in)
     * a third of the time).  One that is busy most of the time (list or
     * map_stl while recording: 85-95 %) is behind anyway: it would copy
     * nearly every record and take it again, which only adds to its work */
-   return pv_ingest_ring_fill(in) > 0.5 && in->busy < 0.75;
+   double fill = pv_ingest_ring_fill(in);
+   /* filtering costs no more than reading the accesses would: from an
+    * eighth of the ring on (the model samples, so it was behind lately) */
+   if (in->sample_shift >= 3 && __atomic_load_n(&in->filter_ok, __ATOMIC_RELAXED))
+      return fill > 0.125;
+   return fill > 0.5 && in->busy < 0.75;
 }
 
 double pv_ingest_ring_fill(const struct pv_ingest *in)

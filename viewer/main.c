@@ -271,7 +271,8 @@ static void rates(struct pv_app *a, double now)
               "ingest %.0f%%  draw %.0f%%  sampling 1/%u  analysis 1/%u  frames 1/%u  "
               "program waited %.0f ms  [%s %s, %dx%d]",
               a->fps, a->worst_frame * 1000, a->eps / 1e6, pv_ingest_fill(&a->in) * 100,
-              a->ingest_acc / el * 100, a->draw_acc / el * 100, 1u << a->in.sample_shift,
+              a->ingest_acc / el * 100, a->draw_acc / el * 100,
+              1u << __atomic_load_n(&a->in.sample_shift, __ATOMIC_RELAXED),
               1u << a->sites.shed, a->pace, waited_ms(a), a->renderer_name,
               a->heat.gpu ? "gpu heat" : "cpu heat", a->scr.W, a->scr.H);
       if (a->pump.on)                 /* the ring is not read while the main thread holds it */
@@ -362,7 +363,7 @@ int pv_app_frame(struct pv_app *a)
       double gap = now - a->t_frame;
       a->frame_gap = a->frame_gap > 0 ? 0.9 * a->frame_gap + 0.1 * gap : gap;
       if (a->opts.fps > 0 && a->frame_gap > 1.03 * a->pace / a->opts.fps)
-         a->late_at = now;          /* (pv_pump_adjust_sampling) */
+         __atomic_store(&a->late_at, &now, __ATOMIC_RELAXED);   /* (pv_pump_adjust_sampling) */
    }
    a->t_frame = now;
    int ended = a->pl ? 0 : a->in.state != PV_IN_RUNNING;

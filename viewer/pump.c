@@ -47,6 +47,8 @@ static void relock(struct pv_app *a, int may_stage)
          return;
       }
       double t = pv_now();
+      if (a->may_sample)
+         pv_pump_adjust_sampling(a, pv_ingest_fill(&a->in), t);   /* (a frame can be long) */
       if (pv_ingest_should_stage(&a->in) && pv_ingest_stage(&a->in, a->model.n_access)) {
          busy(a, t);
          nap_us = 20;
@@ -224,31 +226,37 @@ void pv_pump_stop(struct pv_app *a)
  * ingest drains the ring before it stops.) */
 void pv_pump_adjust_sampling(struct pv_app *a, double fill, double now)
 {
-   unsigned *k = &a->in.sample_shift;
-   int late = a->late_at > 0 && now - a->late_at < 2.0;
+   /* (the ingest thread's own, read by the main thread for the status) */
+   unsigned k = a->in.sample_shift;
+   double late_at;                     /* (the main thread writes it) */
+   __atomic_load(&a->late_at, &late_at, __ATOMIC_RELAXED);
+   int late = late_at > 0 && now - late_at < 2.0;
    if (fill > 0.75) {
       a->calm_since = 0;
-      if (*k < 8 && now - a->sample_at > 0.005) {
-         *k = *k == 0 ? 3 : *k + 1;     /* start at 1/8: a full ring is far behind */
+      if (k < 8 && now - a->sample_at > 0.005) {
+         /* start at 1/8: a full ring is far behind; two steps at a time
+          * while the stage holds more than another half ring */
+         k = k == 0 ? 3 : k + (fill > 1.5 && k < 7 ? 2 : 1);
          a->sample_at = now;
       }
-   } else if (late && a->late_at > a->sample_at + 0.1 && *k < 3) {
+   } else if (late && late_at > a->sample_at + 0.1 && k < 3) {
       /* frames come later than --fps asks: the drawing shares a core with
        * this thread (the program has the other), so read cheaper, down
        * to 1 in 8 for this; back once frames have been on time for 2 s */
-      (*k)++;
+      k++;
       a->sample_at = now;
       a->calm_since = 0;
    } else if (fill < 0.1) {
       if (a->calm_since == 0)
          a->calm_since = now;
-      else if (*k > 0 && now - a->calm_since > 0.5 && !late) {
-         (*k)--;
+      else if (k > 0 && now - a->calm_since > 0.5 && !late) {
+         k--;
          a->sample_at = a->calm_since = now;
       }
    } else {
       a->calm_since = 0;
    }
+   __atomic_store_n(&a->in.sample_shift, k, __ATOMIC_RELAXED);
 }
 
 /* Frames yield to the program.  The drawing (the main thread and
