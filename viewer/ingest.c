@@ -551,7 +551,9 @@ void pv_ingest_free_stage(struct pv_ingest *in)
 }
 
 /* Take the filtered span P[0..N) (see stage_filtered) into the model and
- * the second reader; returns the bytes used. */
+ * the second reader: whole chunks (each starts with its PASS record), up
+ * to about 256 KiB, so that the deadline is checked often.  Returns the
+ * bytes used. */
 static size_t take_filtered(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, size_t n)
 {
    pv_u64 nacc = m->n_access, cl = 0, cs = 0, cm = 0, weight = 1;
@@ -572,6 +574,8 @@ static size_t take_filtered(struct pv_ingest *in, struct pv_model *m, const pv_u
       }
       size_t len = (size_t)PV_HDR_N16(h) * 8u;    /* (checked when staged) */
       if (t == PV_REC_PAD && PV_HDR_SUB(h) == PASS_SUB) {
+         if (i >= PV_STAGE_CHUNK)
+            break;                              /* (the next chunk next time) */
          weight = 1ull << PV_HDR_A32(h);
          m->sample_shift = PV_HDR_A32(h);
          cl += pv_rec_word(rec, PASS_LOADS);
