@@ -127,6 +127,19 @@ static void apply_other(struct pv_ingest *in, struct pv_model *m, const pv_u8 *r
    }
 }
 
+/* A span's loads, stores and modifies into M, which has seen NACC
+ * accesses in all now. */
+static void add_counts(struct pv_model *m, pv_u64 cl, pv_u64 cs, pv_u64 cm, pv_u64 nacc)
+{
+   m->n_load += cl;
+   m->n_store += cs;
+   m->n_modify += cm;
+   m->counts[PV_REC_LOAD] += cl;
+   m->counts[PV_REC_STORE] += cs;
+   m->counts[PV_REC_MODIFY] += cm;
+   m->n_access = nacc;
+}
+
 /* Sampling: the number of accesses from one sampled access to the next,
  * uniform in 1 .. 2W-1 (mean W, the weight of a sample).  Random gaps, not
  * every W-th access: a loop whose period divides W would always be sampled
@@ -239,13 +252,7 @@ size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, 
       apply_other(in, m, rec, len, h, t);
       i += len;
    }
-   m->n_load += cl;
-   m->n_store += cs;
-   m->n_modify += cm;
-   m->counts[PV_REC_LOAD] += cl;
-   m->counts[PV_REC_STORE] += cs;
-   m->counts[PV_REC_MODIFY] += cm;
-   m->n_access = nacc;
+   add_counts(m, cl, cs, cm, nacc);
    return i;
 }
 
@@ -592,13 +599,7 @@ static size_t take_filtered(struct pv_ingest *in, struct pv_model *m, const pv_u
       }
       i += len;
    }
-   m->n_load += cl;
-   m->n_store += cs;
-   m->n_modify += cm;
-   m->counts[PV_REC_LOAD] += cl;
-   m->counts[PV_REC_STORE] += cs;
-   m->counts[PV_REC_MODIFY] += cm;
-   m->n_access = nacc;
+   add_counts(m, cl, cs, cm, nacc);
    if (in->on_span && i) {
       /* the second reader sees the records other than accesses */
       in->n_other = 0;

@@ -84,16 +84,57 @@ static void test_pace(void)
 
 /* ---- staging while the main thread draws -------------------------------- */
 
+/* The app with a ring G and its ingest thread started (the model sampling
+ * 1 in 2^SHIFT); 0 when the thread cannot start. */
+static int start_app(struct ring *g, unsigned shift)
+{
+   struct pv_app *a = &app;
+   memset(a, 0, sizeof *a);
+   ring_reader(g, &a->in);
+   pv_model_init(&a->model);
+   a->opts.fps = 60;
+   a->headless = 1;
+   a->in.sample_shift = shift;                  /* (no may_sample: it stays) */
+   check(pv_pump_start(a) == 0, "the ingest thread starts");
+   return a->pump.on;
+}
+
+/* The program writes stores until its stream reaches UPTO bytes; N counts
+ * them.  Returns the new N. */
+static int put_stores(struct ring *g, pv_u64 upto, int n)
+{
+   pv_u64 rec[2] = { PV_HDR(PV_REC_STORE, 0, 8, 1), 0x500000 };
+   while (g->head + 16 <= upto) {
+      rec[1] = 0x500000 + 8 * (pv_u64)(n++ % 512);
+      if (ring_put(g, (const pv_u8 *)rec, 16) != 0)
+         break;
+   }
+   __atomic_store_n(&g->ctrl.head, g->head, __ATOMIC_RELEASE);
+   return n;
+}
+
+/* The main thread lets go until the ingest thread has taken everything. */
+static void drain(struct ring *g)
+{
+   struct pv_app *a = &app;
+   pv_pump_release(a);
+   for (int i = 0; i < 10000 && (a->in.r.tail != g->head || pv_ingest_staged(&a->in)); i++)
+      sleep_ms(1);
+   pv_pump_take(a);
+}
+
+static void end_app(void)
+{
+   pv_pump_stop(&app);
+   pv_ingest_free_stage(&app.in);
+   pv_model_free(&app.model);
+}
+
 static void test_stage_during_frame(void)
 {
    static struct ring g;
    struct pv_app *a = &app;
-   memset(a, 0, sizeof *a);
-   ring_reader(&g, &a->in);
-   pv_model_init(&a->model);
-   a->opts.fps = 60;
-   check(pv_pump_start(a) == 0, "the ingest thread starts");
-   if (!a->pump.on)
+   if (!start_app(&g, 0))
       return;
    /* the ring is empty: the thread naps, again and again */
    pv_pump_release(a);
@@ -101,13 +142,7 @@ static void test_stage_during_frame(void)
    /* a frame: the main thread has the model, the program writes 3/4 of
     * the ring meanwhile */
    pv_pump_take(a);
-   pv_u64 rec[2] = { PV_HDR(PV_REC_STORE, 0, 8, 1), 0x500000 };
-   int n = 0;
-   while (g.head + 16 <= 3 * RING / 4) {
-      rec[1] = 0x500000 + 8 * (pv_u64)(n++ % 512);
-      ring_put(&g, (const pv_u8 *)rec, 16);
-   }
-   __atomic_store_n(&g.ctrl.head, g.head, __ATOMIC_RELEASE);
+   int n = put_stores(&g, 3 * RING / 4, 0);
    /* the thread woke up from its nap while the main thread held the lock:
     * it copies the ring into its stage rather than wait for the frame */
    for (int i = 0; i < 10000 && pv_ingest_staged(&a->in) == 0; i++)
@@ -117,15 +152,10 @@ static void test_stage_during_frame(void)
          "staged %zu bytes while the main thread held the model", staged);
    check(a->model.n_access == 0, "the model untouched while the main thread held it");
    /* the frame is over: everything is taken, staged records first */
-   pv_pump_release(a);
-   for (int i = 0; i < 10000 && (a->in.r.tail != g.head || pv_ingest_staged(&a->in)); i++)
-      sleep_ms(1);
-   pv_pump_take(a);
+   drain(&g);
    check(a->model.n_access == (pv_u64)n && a->in.r.tail == g.head && pv_ingest_staged(&a->in) == 0,
          "all %d accesses taken (%llu)", n, (unsigned long long)a->model.n_access);
-   pv_pump_stop(a);
-   pv_ingest_free_stage(&a->in);
-   pv_model_free(&a->model);
+   end_app();
 }
 
 /* ---- a recording begins while the stage holds filtered spans ------------- */
@@ -138,27 +168,14 @@ static void test_record_settles_stage(void)
 {
    static struct ring g;
    struct pv_app *a = &app;
-   memset(a, 0, sizeof *a);
-   ring_reader(&g, &a->in);
-   pv_model_init(&a->model);
-   a->opts.fps = 60;
-   a->headless = 1;
-   a->in.sample_shift = 3;                      /* (no may_sample: it stays) */
-   check(pv_pump_start(a) == 0, "the ingest thread starts");
-   if (!a->pump.on)
+   if (!start_app(&g, 3))
       return;
    pv_pump_release(a);
    sleep_ms(20);
    pv_pump_take(a);                             /* a frame */
    pv_u64 alloc[4] = { PV_HDR(PV_REC_ALLOC, PV_ALLOC_MALLOC, 4, 1), 0x500000, 4096, 7 };
    ring_put(&g, (const pv_u8 *)alloc, sizeof alloc);
-   pv_u64 rec[2] = { PV_HDR(PV_REC_STORE, 0, 8, 1), 0x500000 };
-   int n = 0;
-   while (g.head + 16 <= 3 * RING / 4) {
-      rec[1] = 0x500000 + 8 * (pv_u64)(n++ % 512);
-      ring_put(&g, (const pv_u8 *)rec, 16);
-   }
-   __atomic_store_n(&g.ctrl.head, g.head, __ATOMIC_RELEASE);
+   int n = put_stores(&g, 3 * RING / 4, 0);
    for (int i = 0; i < 10000 && !pv_ingest_filtered_pending(&a->in); i++)
       sleep_ms(1);
    check(pv_ingest_filtered_pending(&a->in) && a->model.n_access == 0
@@ -174,27 +191,17 @@ static void test_record_settles_stage(void)
          (unsigned long long)a->model.n_access, (unsigned long long)a->model.heap.live_count);
    /* while it records: staged spans are copies */
    pv_u64 before = a->in.filtered_total;
-   size_t room = RING - (size_t)(g.head - a->in.r.tail) - 64;
-   for (size_t put = 0; put + 16 <= room; put += 16) {
-      rec[1] = 0x500000 + 8 * (pv_u64)(n++ % 512);
-      ring_put(&g, (const pv_u8 *)rec, 16);
-   }
-   __atomic_store_n(&g.ctrl.head, g.head, __ATOMIC_RELEASE);
+   n = put_stores(&g, __atomic_load_n(&g.ctrl.tail, __ATOMIC_ACQUIRE) + RING - 64, n);
    for (int i = 0; i < 10000 && pv_ingest_staged(&a->in) == 0; i++)
       sleep_ms(1);
    check(pv_ingest_staged(&a->in) > 0 && a->in.filtered_total == before,
          "recording: staged %zu bytes, none filtered", pv_ingest_staged(&a->in));
-   pv_pump_release(a);
-   for (int i = 0; i < 10000 && (a->in.r.tail != g.head || pv_ingest_staged(&a->in)); i++)
-      sleep_ms(1);
-   pv_pump_take(a);
+   drain(&g);
    check(a->model.n_access == (pv_u64)n, "all %d accesses counted (%llu)", n,
          (unsigned long long)a->model.n_access);
    check(pv_capture_record_stop(a, 0) == 0, "the recording is saved");
    unlink(path);
-   pv_pump_stop(a);
-   pv_ingest_free_stage(&a->in);
-   pv_model_free(&a->model);
+   end_app();
 }
 
 /* ---- priorities and CPUs ------------------------------------------------- */
