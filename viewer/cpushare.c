@@ -78,7 +78,17 @@ int pv_cpushare_leave_cpu_of(pid_t pid)
    return each_thread(set_mask, &set) ? cpu : -1;
 }
 
-struct lower { pid_t keep; int by; };
+/* struct sched_attr of sched_setattr(2) (glibc 2.36 has neither; the
+ * kernel's header clashes with sched.h) */
+struct pv_sched_attr {
+   unsigned size, sched_policy;
+   unsigned long long sched_flags;
+   int sched_nice;
+   unsigned sched_priority;
+   unsigned long long sched_runtime, sched_deadline, sched_period;
+};
+
+struct lower { pid_t keep; int by, idle; };
 
 /* A thread of pervert's own that the program may wait for: the ingest
  * thread, the recording's compression thread (named pv-*). */
@@ -104,24 +114,25 @@ static int lower_one(pid_t tid, void *arg)
    if (now == -1 && errno != 0)
       return -1;
    int want = now + l->by > 19 ? 19 : now + l->by;
+   if (l->idle) {
+      /* (the nice value first: SCHED_IDLE ignores sched_nice) */
+      if (setpriority(PRIO_PROCESS, (id_t)tid, want) != 0)
+         return -1;
+      struct pv_sched_attr at;
+      memset(&at, 0, sizeof at);
+      at.size = sizeof at;
+      at.sched_policy = SCHED_IDLE;
+      at.sched_nice = want;
+      return (int)syscall(SYS_sched_setattr, tid, &at, 0);
+   }
    return setpriority(PRIO_PROCESS, (id_t)tid, want);
 }
 
-int pv_cpushare_lower_others(pid_t keep, int by)
+int pv_cpushare_lower_others(pid_t keep, int by, int idle)
 {
-   struct lower l = { keep, by };
+   struct lower l = { keep, by, idle };
    return each_thread(lower_one, &l);
 }
-
-/* struct sched_attr of sched_setattr(2) (glibc 2.36 has neither; the
- * kernel's header clashes with sched.h) */
-struct pv_sched_attr {
-   unsigned size, sched_policy;
-   unsigned long long sched_flags;
-   int sched_nice;
-   unsigned sched_priority;
-   unsigned long long sched_runtime, sched_deadline, sched_period;
-};
 
 int pv_cpushare_short_slice(unsigned us)
 {

@@ -27,9 +27,12 @@ int pv_cpushare_leave_cpu_of(pid_t pid);
 
 /* Raise the nice value of every thread of this process but thread KEEP and
  * threads named pv-* (the recording's compression thread) by BY (threads
- * made later by them inherit it).  Returns how many threads were
+ * made later by them inherit it); IDLE: put them in SCHED_IDLE as well
+ * (they then run only when nothing else wants their CPU, and a thread
+ * that wakes up takes the CPU from them at once; an unprivileged process
+ * cannot take them out of it again).  Returns how many threads were
  * changed. */
-int pv_cpushare_lower_others(pid_t keep, int by);
+int pv_cpushare_lower_others(pid_t keep, int by, int idle);
 
 /* Ask for a time slice of US microseconds for the calling thread (Linux
  * 6.12 and later: a thread with a shorter slice is picked sooner when it

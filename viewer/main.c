@@ -550,10 +550,11 @@ static void start_pump(struct pv_app *a)
    }
    int pump_tid = a->opts.yield_cpu ? pv_pump_tid(a) : 0;
    if (pump_tid > 0) {
-      int n = pv_cpushare_lower_others(pump_tid, PV_DRAW_NICE);
+      int idle = a->opts.yield_cpu == 2;
+      int n = pv_cpushare_lower_others(pump_tid, PV_DRAW_NICE, idle);
       if (a->opts.stats && n > 0)
-         fprintf(stderr, "pervert-view: %d threads at nice +%d, the ingest thread not\n", n,
-                 PV_DRAW_NICE);
+         fprintf(stderr, "pervert-view: %d threads at nice +%d%s, the ingest thread not\n", n,
+                 PV_DRAW_NICE, idle ? " in SCHED_IDLE" : "");
    }
 }
 

@@ -46,9 +46,12 @@ void pv_opts_usage(void)
 "                         picture from one access in 8, 16 ... 256 (counted for\n"
 "                         all) instead of making the program wait (default:\n"
 "                         yes in a window, no headless)\n"
-"  --yield-cpu=yes|no     keep the viewer's threads off the CPU the program\n"
-"                         runs on (with two or more) and draw at a lower\n"
-"                         priority than the ring is read (default yes)\n"
+"  --yield-cpu=yes|idle|no  keep the viewer's threads off the CPU the\n"
+"                         program runs on (with two or more) and draw at a\n"
+"                         lower priority than the ring is read (default yes);\n"
+"                         idle: draw only when nothing else wants the CPU\n"
+"                         (the program waits least; the window may freeze\n"
+"                         while other programs keep every CPU busy)\n"
 "  --show-help            start with the key overlay shown (as after h)\n"
 "  --log-control          print a line to stderr when the program is held,\n"
 "                         stepped, resumed or slowed (for tests)\n"
@@ -179,10 +182,11 @@ int pv_opts_parse(struct pv_opts *o, int argc, char **argv, char *err, size_t er
          o->stats = 1;
       } else if (strcmp(a, "--sample=auto") == 0 || strcmp(a, "--sample=yes") == 0) {
          o->sample = 1;
-      } else if (strcmp(a, "--yield-cpu=yes") == 0 || strcmp(a, "--yield-cpu=no") == 0) {
-         o->yield_cpu = a[12] == 'y';
+      } else if (strcmp(a, "--yield-cpu=yes") == 0 || strcmp(a, "--yield-cpu=no") == 0
+                 || strcmp(a, "--yield-cpu=idle") == 0) {
+         o->yield_cpu = a[12] == 'y' ? 1 : a[12] == 'i' ? 2 : 0;
       } else if (strncmp(a, "--yield-cpu=", 12) == 0) {
-         snprintf(err, errlen, "--yield-cpu: want yes or no, not '%s'", a + 12);
+         snprintf(err, errlen, "--yield-cpu: want yes, idle or no, not '%s'", a + 12);
          return -1;
       } else if (strcmp(a, "--sample=no") == 0) {
          o->sample = 0;

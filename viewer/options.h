@@ -31,7 +31,7 @@ struct pv_opts {
    const char *probe_file;     /* --probe=@FILE: addresses read at screenshot time */
    const char *hover_file;     /* --hover=@FILE: the first address in FILE */
    int         stats;          /* --stats */
-   int         yield_cpu;      /* --yield-cpu=yes|no (default yes; cpushare.h) */
+   int         yield_cpu;      /* --yield-cpu: 0 no, 1 yes (default), 2 idle (cpushare.h) */
    int         sample;         /* --sample=auto|no: -1 auto (window: yes, headless: no) */
    int         show_help;      /* --show-help: start with the key overlay */
    int         log_control;    /* --log-control: a stderr line per control state change */

@@ -282,7 +282,7 @@ if want "$t"; then
    "$view" --line-size=7 x > "$tmp/o2" 2>&1; rc=$?
    [ -z "$msg" ] && { [ $rc = 2 ] && [ "$(wc -l < "$tmp/o2")" = 1 ] || msg="bad --line-size: status $rc"; }
    "$view" --yield-cpu=maybe x > "$tmp/o5" 2>&1; rc=$?
-   [ -z "$msg" ] && { [ $rc = 2 ] && grep -q "^pervert-view: --yield-cpu: want yes or no, not 'maybe'$" "$tmp/o5" \
+   [ -z "$msg" ] && { [ $rc = 2 ] && grep -q "^pervert-view: --yield-cpu: want yes, idle or no, not 'maybe'$" "$tmp/o5" \
                       || msg="bad --yield-cpu: status $rc"; }
    "$view" > "$tmp/o3" 2>&1; rc=$?
    [ -z "$msg" ] && { [ $rc = 2 ] || msg="no ring: status $rc"; }

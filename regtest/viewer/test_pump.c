@@ -240,7 +240,7 @@ static void test_cpushare(void)
    int me = (int)pv_cpushare_tid();
    pthread_setname_np(th[1], "pv-record");     /* pervert's own: left alone */
    int n0 = nice_of(me), k0 = nice_of(tids[0]), k1 = nice_of(tids[1]);
-   int changed = pv_cpushare_lower_others(tids[0], 5);
+   int changed = pv_cpushare_lower_others(tids[0], 5, 0);
    int want = n0 + 5 > 19 ? 19 : n0 + 5;
    check(changed == 1, "one thread lowered (%d)", changed);
    check(nice_of(me) == want, "the main thread at nice %d (%d)", want, nice_of(me));
@@ -281,6 +281,14 @@ static void test_cpushare(void)
    pthread_mutex_unlock(&mu);
    for (int i = 0; i < 2; i++)
       pthread_join(th[i], NULL);
+
+   /* --yield-cpu=idle: SCHED_IDLE, the nice value raised as well (last:
+    * this thread stays there) */
+   int n1 = nice_of(me);
+   changed = pv_cpushare_lower_others(0, 2, 1);
+   check(changed == 1 && sched_getscheduler(0) == SCHED_IDLE,
+         "the main thread in SCHED_IDLE (%d changed, policy %d)", changed, sched_getscheduler(0));
+   check(nice_of(me) == (n1 + 2 > 19 ? 19 : n1 + 2), "at nice %d", nice_of(me));
 }
 
 int main(void)
