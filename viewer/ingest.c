@@ -140,6 +140,23 @@ static void add_counts(struct pv_model *m, pv_u64 cl, pv_u64 cs, pv_u64 cm, pv_u
    m->n_access = nacc;
 }
 
+/* Access record kind T into a span's counts of loads, stores, modifies. */
+static inline void count_kind(unsigned t, pv_u64 *cl, pv_u64 *cs, pv_u64 *cm)
+{
+   *cl += t == PV_REC_LOAD;
+   *cs += t == PV_REC_STORE;
+   *cm += t == PV_REC_MODIFY;
+}
+
+/* A sampled access (header H) into M, standing for WEIGHT accesses in the
+ * counters and the heat. */
+static inline void take_sample(struct pv_model *m, unsigned t, pv_u64 addr, pv_u64 h,
+                               pv_u64 weight)
+{
+   pv_model_access(m, t, addr, PV_HDR_N16(h), PV_HDR_A32(h), weight);
+   m->n_sampled += weight;
+}
+
 /* Sampling: the number of accesses from one sampled access to the next,
  * uniform in 1 .. 2W-1 (mean W, the weight of a sample).  Random gaps, not
  * every W-th access: a loop whose period divides W would always be sampled
@@ -228,14 +245,11 @@ size_t pv_ingest_span(struct pv_ingest *in, struct pv_model *m, const pv_u8 *p, 
          } else if (--in->gap_left == 0) {
             /* sampling (the viewer is behind): this access stands for
              * 2^k in the counters and the heat */
-            pv_model_access(m, t, addr, PV_HDR_N16(h), PV_HDR_A32(h), weight);
-            m->n_sampled += weight;
+            take_sample(m, t, addr, h, weight);
             in->gap_left = next_gap(in, weight);
          }
          nacc++;
-         cl += t == PV_REC_LOAD;
-         cs += t == PV_REC_STORE;
-         cm += t == PV_REC_MODIFY;
+         count_kind(t, &cl, &cs, &cm);
          i += 16;
          continue;
       }
@@ -436,9 +450,7 @@ static size_t filter_span(struct pv_ingest *in, const pv_u8 *p, size_t n, pv_u64
             o += 16;
             in->gap_left = next_gap(in, weight);
          } else {
-            cl += t == PV_REC_LOAD;
-            cs += t == PV_REC_STORE;
-            cm += t == PV_REC_MODIFY;
+            count_kind(t, &cl, &cs, &cm);
          }
          nacc++;
          i += 16;
@@ -570,12 +582,9 @@ static size_t take_filtered(struct pv_ingest *in, struct pv_model *m, const pv_u
       pv_u64 h = pv_rec_hdr(rec);
       unsigned t = PV_HDR_TYPE(h);
       if (t - 1u < 3u) {
-         pv_model_access(m, t, pv_rec_word(rec, 1), PV_HDR_N16(h), PV_HDR_A32(h), weight);
-         m->n_sampled += weight;
+         take_sample(m, t, pv_rec_word(rec, 1), h, weight);
          nacc++;
-         cl += t == PV_REC_LOAD;
-         cs += t == PV_REC_STORE;
-         cm += t == PV_REC_MODIFY;
+         count_kind(t, &cl, &cs, &cm);
          i += 16;
          continue;
       }
